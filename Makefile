@@ -1,0 +1,35 @@
+# The two commands: `make serve` and `make test`. Everything else is set up on the way.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB := $(or $(PORTAL_DB),build/portal.db)
+INSTALLED := $(VENV)/.installed
+
+.PHONY: serve test install validate build lint clean
+
+serve: build
+	PORTAL_DB=$(DB) $(BIN)/gunicorn -c gunicorn.conf.py 'portal.asgi:create_app()'
+
+test: install
+	$(BIN)/ruff check portal tests
+	$(BIN)/pytest
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $@
+
+validate: install
+	$(BIN)/portal validate
+
+build: validate
+	$(BIN)/portal build --db $(DB)
+
+lint: install
+	$(BIN)/ruff check portal tests
+	$(BIN)/ruff format --check portal tests
+
+clean:
+	rm -rf build $(VENV)

@@ -1,0 +1,1 @@
+"""Open data portal for Chinese regional science-and-technology plans."""

@@ -1,0 +1,63 @@
+"""One error shape for the whole API: application/problem+json (RFC 9457)."""
+
+import json
+import logging
+
+import marshmallow as ma
+
+from flask import Response
+from flask_smorest import Api as SmorestApi
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+PROBLEM_JSON = "application/problem+json"
+
+log = logging.getLogger(__name__)
+
+
+def problem_response(status: int, title: str, detail: str | None = None,
+                     errors: dict | None = None, headers: dict | None = None) -> Response:
+    body = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    return Response(json.dumps(body, ensure_ascii=False), status=status,
+                    mimetype=PROBLEM_JSON, headers=headers)
+
+
+def flatten_errors(messages: dict) -> dict:
+    """webargs' {location: {field: [message]}} as {field: [message]}."""
+    errors = {}
+    for location_errors in messages.values():
+        if isinstance(location_errors, dict):
+            errors.update(location_errors)
+    return errors
+
+
+class ProblemSchema(ma.Schema):
+    """An error, as application/problem+json (RFC 9457)."""
+
+    type = ma.fields.String(required=True, metadata={"description": "URI of the problem type."})
+    title = ma.fields.String(required=True, metadata={"description": "Short summary of the problem type."})
+    status = ma.fields.Integer(required=True, metadata={"description": "HTTP status code."})
+    detail = ma.fields.String(metadata={"description": "What went wrong with this request."})
+    errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
+                            metadata={"description": "Messages for each bad query parameter."})
+
+
+class Api(SmorestApi):
+    """flask-smorest's Api, answering every error as problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException):
+        data = getattr(error, "data", None) or {}
+        errors = data.get("errors") or flatten_errors(data.get("messages", {}))
+        detail = data.get("message") or error.description
+        if errors:
+            fields = ", ".join(sorted(errors))
+            detail = f"Invalid query parameter(s): {fields}."
+        if isinstance(error, InternalServerError):
+            log.exception("unhandled error", exc_info=getattr(error, "original_exception", None))
+            detail = "The server failed to answer this request; it has been logged."
+        return problem_response(error.code or 500, error.name, detail, errors, data.get("headers"))

@@ -1,0 +1,38 @@
+"""API v1, mounted at /api/v1."""
+
+from flask_smorest import Blueprint
+from marshmallow import RAISE, Schema, fields
+from webargs.flaskparser import FlaskParser
+
+from . import views
+
+
+class Parser(FlaskParser):
+    """Bad query parameters are a 400, not webargs' default 422."""
+
+    DEFAULT_VALIDATION_STATUS = 400
+
+
+class V1Blueprint(Blueprint):
+    ARGUMENTS_PARSER = Parser()
+
+
+blueprint = V1Blueprint("v1", __name__, url_prefix="/api/v1",
+                        description="Targets, achievements and programmes of the plans.")
+
+IndexSchema = Schema.from_dict(
+    {"data": fields.Dict(required=True), "meta": fields.Dict(required=True),
+     "links": fields.Dict(keys=fields.String(), values=fields.String(), required=True)},
+    name="Index",
+)
+
+
+@blueprint.route("/", endpoint="index")
+@blueprint.arguments(Schema.from_dict({}, name="IndexQuery"), location="query", unknown=RAISE)
+@blueprint.response(200, IndexSchema)
+def index(args):
+    """Links to every collection"""
+    return views.index()
+
+
+views.register(blueprint)

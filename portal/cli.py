@@ -1,0 +1,65 @@
+"""The `portal` command: validate the datasets and build the database."""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import paths
+from .build import BuildError, build_database
+from .release import NoRelease
+from .report import InvalidData, Report
+from .validate import validate_datasets
+
+
+@click.group()
+@click.version_option(package_name="portal")
+def cli():
+    """Curated data of Chinese regional science-and-technology plans."""
+
+
+def print_report(report: Report, output_format: str) -> None:
+    if output_format == "json":
+        click.echo(json.dumps({"valid": report.valid, "rows": report.rows_read,
+                               "problems": [p.as_dict() for p in report.problems]},
+                              ensure_ascii=False, indent=2))
+        return
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    if report.problems:
+        click.echo(f"{len(report.problems)} problem(s) in {report.rows_read} rows", err=True)
+
+
+@cli.command()
+@click.option("--datasets", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the CSVs (default: datasets/).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              help="text for people, json for programs.")
+def validate(datasets, output_format):
+    """Check every CSV against its schema; list every problem and exit 1 if there is any."""
+    report = validate_datasets(datasets)
+    print_report(report, output_format)
+    if not report.valid:
+        sys.exit(1)
+    if output_format == "text":
+        tables = ", ".join(f"{name} {len(rows)}" for name, rows in report.tables.items())
+        click.echo(f"valid: {tables}")
+
+
+@cli.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Database to write (default: $PORTAL_DB or build/portal.db).")
+@click.option("--datasets", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the CSVs (default: datasets/).")
+def build(db_path, datasets):
+    """Validate the CSVs and build the database; on any problem the old database stays."""
+    try:
+        result = build_database(db_path or paths.database_path(), datasets)
+    except InvalidData as error:
+        print_report(error.report, "text")
+        raise click.ClickException("invalid data: nothing was built") from None
+    except (BuildError, NoRelease) as error:
+        raise click.ClickException(str(error)) from None
+    rows = ", ".join(f"{name} {count}" for name, count in result.rows.items())
+    click.echo(f"built {result.path} (data {result.release.version}): {rows}")

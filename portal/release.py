@@ -1,0 +1,29 @@
+"""The data release: its version and date, read from datasets/CHANGELOG.md."""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import paths
+
+_HEADING = re.compile(r"^##\s+\[?(?P<version>\d+\.\d+\.\d+)\]?\s*[-—–(]*\s*(?P<date>\d{4}-\d{2}-\d{2})",
+                      re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Release:
+    version: str
+    date: str
+
+
+class NoRelease(Exception):
+    """The changelog names no release."""
+
+
+def current_release(changelog: Path | None = None) -> Release:
+    """The newest release: the first '## VERSION — DATE' heading of the changelog."""
+    changelog = Path(changelog or paths.CHANGELOG)
+    match = _HEADING.search(changelog.read_text(encoding="utf-8"))
+    if not match:
+        raise NoRelease(f"{changelog.name} has no heading like '## 1.0.0 — 2026-11-25'")
+    return Release(match["version"], match["date"])

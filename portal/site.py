@@ -1,0 +1,45 @@
+"""The Datasette side of the portal: the database served read-only, with metadata.yml."""
+
+from pathlib import Path
+
+import yaml
+from datasette.app import Datasette
+from datasette.database import Database
+
+from . import paths
+from .tableschema import load_schemas
+
+DATABASE_NAME = "portal"
+
+SETTINGS = {
+    "sql_time_limit_ms": 1000,
+    "max_returned_rows": 1000,
+    "default_page_size": 50,
+    "facet_time_limit_ms": 200,
+    "allow_download": True,
+    "default_cache_ttl": 300,
+}
+
+
+def load_metadata(metadata_path: Path | None = None) -> dict:
+    """metadata.yml with each table's column descriptions taken from its Table Schema."""
+    metadata = yaml.safe_load(Path(metadata_path or paths.METADATA).read_text(encoding="utf-8"))
+    tables = metadata.setdefault("databases", {}).setdefault(DATABASE_NAME, {}).setdefault("tables", {})
+    for name, schema in load_schemas().items():
+        columns = tables.setdefault(name, {}).setdefault("columns", {})
+        for f in schema.fields:
+            columns.setdefault(f.name, f"{f.title}: {f.description}")
+    return metadata
+
+
+def create_datasette(db_path: Path | None = None) -> Datasette:
+    """A Datasette serving the built database, immutable, under the name `portal`."""
+    db_path = Path(db_path or paths.database_path())
+    if not db_path.exists():
+        raise FileNotFoundError(f"{db_path} does not exist: run `portal build` first")
+    datasette = Datasette(metadata=load_metadata(), settings=SETTINGS)
+    datasette.add_database(Database(datasette, path=str(db_path), is_mutable=False),
+                           name=DATABASE_NAME)
+    if "_memory" in datasette.databases:
+        datasette.remove_database("_memory")
+    return datasette
