@@ -18,7 +18,9 @@ def create_app(db_path: Path | None = None):
     datasette = create_datasette(db_path).app()
 
     async def portal(scope, receive, send):
-        if scope["type"] == "http" and (scope["path"].startswith(API_PREFIX) or scope["path"] == "/api"):
+        if scope["type"] == "http" and (
+            scope["path"].startswith(API_PREFIX) or scope["path"] == "/api"
+        ):
             await api(scope, receive, send)
         else:
             await datasette(scope, receive, send)

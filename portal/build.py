@@ -35,9 +35,10 @@ class BuildResult:
     rows: dict[str, int]
 
 
-def build_database(db_path: Path | None = None, datasets: Path | None = None,
-                   schemas_dir: Path | None = None) -> BuildResult:
-    """Validate the datasets, write the database to a temporary file, check it, rename it into place.
+def build_database(
+    db_path: Path | None = None, datasets: Path | None = None, schemas_dir: Path | None = None
+) -> BuildResult:
+    """Validate the datasets, write the database aside, check it, rename it into place.
 
     Raises InvalidData (with every problem) before anything is written, or BuildError if the
     written database fails its checks; in both cases the previous database is left as it was.
@@ -50,7 +51,9 @@ def build_database(db_path: Path | None = None, datasets: Path | None = None,
     release = current_release(datasets / "CHANGELOG.md")
     db_path = Path(db_path or paths.database_path())
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".building", dir=db_path.parent)
+    fd, temporary = tempfile.mkstemp(
+        prefix=f".{db_path.name}.", suffix=".building", dir=db_path.parent
+    )
     os.close(fd)
     try:
         write_database(Path(temporary), schemas, report.tables, release)
@@ -62,8 +65,9 @@ def build_database(db_path: Path | None = None, datasets: Path | None = None,
     return BuildResult(db_path, release, {name: len(rows) for name, rows in report.tables.items()})
 
 
-def write_database(path: Path, schemas: dict[str, TableSchema], tables: dict[str, list[dict]],
-                   release: Release) -> None:
+def write_database(
+    path: Path, schemas: dict[str, TableSchema], tables: dict[str, list[dict]], release: Release
+) -> None:
     """Create every table from its schema and load its rows."""
     db = sqlite_utils.Database(path)
     db.execute("PRAGMA journal_mode = OFF")
@@ -76,8 +80,10 @@ def write_database(path: Path, schemas: dict[str, TableSchema], tables: dict[str
         for columns in INDEXED.get(name, []):
             db[name].create_index(columns, if_not_exists=True)
     db["portal_meta"].insert_all(
-        [{"key": "data_version", "value": release.version},
-         {"key": "data_date", "value": release.date}],
+        [
+            {"key": "data_version", "value": release.version},
+            {"key": "data_date", "value": release.date},
+        ],
         pk="key",
     )
     db.conn.commit()
@@ -87,7 +93,7 @@ def write_database(path: Path, schemas: dict[str, TableSchema], tables: dict[str
 
 
 def create_table(db: sqlite_utils.Database, schema: TableSchema) -> None:
-    """A table with the schema's column types, NOT NULLs, primary key, foreign keys and their indexes."""
+    """A table with its schema's types, NOT NULLs, primary key, foreign keys and their indexes."""
     foreign_keys = [(fk.fields[0], fk.table, fk.columns[0]) for fk in schema.foreign_keys]
     db[schema.name].create(
         {f.name: PYTHON_TYPES[f.type] for f in schema.fields},

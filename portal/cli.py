@@ -8,6 +8,7 @@ import click
 
 from . import paths
 from .build import BuildError, build_database
+from .provenance import check_quotes
 from .release import NoRelease
 from .report import InvalidData, Report
 from .validate import validate_datasets
@@ -21,9 +22,17 @@ def cli():
 
 def print_report(report: Report, output_format: str) -> None:
     if output_format == "json":
-        click.echo(json.dumps({"valid": report.valid, "rows": report.rows_read,
-                               "problems": [p.as_dict() for p in report.problems]},
-                              ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "valid": report.valid,
+                    "rows": report.rows_read,
+                    "problems": [p.as_dict() for p in report.problems],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     for problem in report.problems:
         click.echo(str(problem), err=True)
@@ -32,13 +41,30 @@ def print_report(report: Report, output_format: str) -> None:
 
 
 @cli.command()
-@click.option("--datasets", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder of the CSVs (default: datasets/).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              help="text for people, json for programs.")
-def validate(datasets, output_format):
+@click.option(
+    "--datasets",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the CSVs (default: datasets/).",
+)
+@click.option(
+    "--sources",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Folder of the source documents: also check every quote against them.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="text for people, json for programs.",
+)
+def validate(datasets, sources, output_format):
     """Check every CSV against its schema; list every problem and exit 1 if there is any."""
     report = validate_datasets(datasets)
+    if sources:
+        report.problems.extend(check_quotes(report.tables, sources))
     print_report(report, output_format)
     if not report.valid:
         sys.exit(1)
@@ -48,10 +74,19 @@ def validate(datasets, output_format):
 
 
 @cli.command()
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Database to write (default: $PORTAL_DB or build/portal.db).")
-@click.option("--datasets", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder of the CSVs (default: datasets/).")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Database to write (default: $PORTAL_DB or build/portal.db).",
+)
+@click.option(
+    "--datasets",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the CSVs (default: datasets/).",
+)
 def build(db_path, datasets):
     """Validate the CSVs and build the database; on any problem the old database stays."""
     try:

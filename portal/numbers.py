@@ -3,13 +3,28 @@
 import re
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-           "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 # Longest first, so that 万亿 is not read as 万.
 _MAGNITUDES = (("万亿", 10**12), ("亿", 10**8), ("万", 10**4), ("千", 10**3))
 _ARABIC = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 _CHINESE = re.compile(r"[零〇一二两三四五六七八九十百千]+")
+_FRACTION = re.compile(
+    r"([零〇一二两三四五六七八九十百]+|\d+)分之([零〇一二两三四五六七八九十]+|\d+)"
+)
 
 
 def magnitude(unit: str) -> int:
@@ -33,8 +48,12 @@ def chinese_integer(text: str) -> int:
 
 
 def parse_printed(text: str) -> float | None:
-    """The absolute quantity a printed figure states: '1.2万家' → 12000, '4万亿元' → 4e12."""
+    """The quantity a printed figure states: '1.2万家' → 12000, '三分之一' → 1/3."""
     text = text.translate(_FULL_WIDTH)
+    fraction = _FRACTION.search(text)
+    if fraction:
+        whole, part = (int(g) if g.isdigit() else chinese_integer(g) for g in fraction.groups())
+        return part / whole if whole else None
     match = _ARABIC.search(text)
     if match:
         number = float(match.group().replace(",", ""))
@@ -44,7 +63,7 @@ def parse_printed(text: str) -> float | None:
             return None
         number = chinese_integer(match.group())
     # 余/多 may stand between the number and its magnitude: 30余万亩 is over 300 000 mu.
-    return number * magnitude(text[match.end():].lstrip().lstrip("余多"))
+    return number * magnitude(text[match.end() :].lstrip().lstrip("余多"))
 
 
 def in_unit(text: str, unit: str) -> float | None:
@@ -52,6 +71,8 @@ def in_unit(text: str, unit: str) -> float | None:
     quantity = parse_printed(text)
     if quantity is None:
         return None
+    if _FRACTION.search(text.translate(_FULL_WIDTH)) and unit.startswith("%"):
+        return round(quantity * 100, 10)  # 三分之一 of a total is 33.33 %
     return round(quantity / magnitude(unit), 10)
 
 
@@ -61,12 +82,14 @@ _QUALIFIERS = ("余", "多", "左右", "以上", "以内", "近", "约")
 
 
 def printed_unit(text: str) -> str | None:
-    """The unit word of a printed figure without its magnitude: '1.2万余家' → '家', '4万亿元' → '元'."""
+    """A printed figure's unit word without its magnitude: '1.2万余家' → '家', '4万亿元' → '元'."""
     text = text.translate(_FULL_WIDTH).replace("(", "").replace(")", "")
+    if _FRACTION.search(text):
+        return "%"
     match = _ARABIC.search(text) or _CHINESE.search(text)
     if not match:
         return None
-    rest = _strip_qualifiers(text[match.end():].strip())
+    rest = _strip_qualifiers(text[match.end() :].strip())
     return _strip_qualifiers(base_unit(rest)) or None
 
 
@@ -80,7 +103,7 @@ def base_unit(unit: str) -> str:
     """A unit without its magnitude word: 亿元 → 元, 万人次 → 人次."""
     for word, _ in _MAGNITUDES:
         if unit.startswith(word) and len(unit) > len(word):
-            return unit[len(word):]
+            return unit[len(word) :]
     return unit
 
 

@@ -13,8 +13,9 @@ def connect(path: Path) -> sqlite3.Connection:
     """A read-only connection to an immutable database file."""
     if not Path(path).exists():
         raise FileNotFoundError(f"{path} does not exist: run `portal build` first")
-    conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro&immutable=1", uri=True,
-                           check_same_thread=False)
+    conn = sqlite3.connect(
+        f"file:{Path(path).resolve()}?mode=ro&immutable=1", uri=True, check_same_thread=False
+    )
     conn.row_factory = sqlite3.Row
     return conn
 
@@ -75,7 +76,9 @@ def where_clause(listing: Listing, filters: dict, q: str | None) -> tuple[list[s
     if q:
         for term in q.split():
             like = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in listing.text_columns) + ")")
+            clauses.append(
+                "(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in listing.text_columns) + ")"
+            )
             params.extend([like] * len(listing.text_columns))
     return clauses, params
 
@@ -92,15 +95,27 @@ def keyset_clause(order: list[tuple[str, bool]], values: list, reverse: bool) ->
     return "(" + " OR ".join(alternatives) + ")", params
 
 
-def list_rows(conn: sqlite3.Connection, listing: Listing, *, filters: dict, q: str | None,
-              sort: list[tuple[str, bool]], limit: int, after: list | None = None,
-              before: list | None = None) -> Page:
+def list_rows(
+    conn: sqlite3.Connection,
+    listing: Listing,
+    *,
+    filters: dict,
+    q: str | None,
+    sort: list[tuple[str, bool]],
+    limit: int,
+    after: list | None = None,
+    before: list | None = None,
+) -> Page:
     """One page of rows: at most `limit`, after (or before) a keyset position."""
-    order = list(sort) + ([(listing.key, sort[-1][1] if sort else False)]
-                          if listing.key not in [c for c, _ in sort] else [])
+    order = list(sort) + (
+        [(listing.key, sort[-1][1] if sort else False)]
+        if listing.key not in [c for c, _ in sort]
+        else []
+    )
     clauses, params = where_clause(listing, filters, q)
     total = conn.execute(
-        f"SELECT count(*) FROM {listing.table}" + (" WHERE " + " AND ".join(clauses) if clauses else ""),
+        f"SELECT count(*) FROM {listing.table}"
+        + (" WHERE " + " AND ".join(clauses) if clauses else ""),
         params,
     ).fetchone()[0]
     reverse = before is not None
@@ -114,7 +129,8 @@ def list_rows(conn: sqlite3.Connection, listing: Listing, *, filters: dict, q: s
     sql = (
         f"SELECT * FROM {listing.table}"
         + (" WHERE " + " AND ".join(page_clauses) if page_clauses else "")
-        + " ORDER BY " + ", ".join(f"{c} {direction(d)}" for c, d in order)
+        + " ORDER BY "
+        + ", ".join(f"{c} {direction(d)}" for c, d in order)
         + " LIMIT ?"
     )
     fetched = [dict(r) for r in conn.execute(sql, [*page_params, limit + 1])]

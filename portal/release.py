@@ -6,8 +6,9 @@ from pathlib import Path
 
 from . import paths
 
-_HEADING = re.compile(r"^##\s+\[?(?P<version>\d+\.\d+\.\d+)\]?\s*[-—–(]*\s*(?P<date>\d{4}-\d{2}-\d{2})",
-                      re.MULTILINE)
+_HEADING = re.compile(
+    r"^##\s+\[?(?P<version>\d+\.\d+\.\d+)\]?\s*[-—–(]*\s*(?P<date>\d{4}-\d{2}-\d{2})", re.MULTILINE
+)
 
 
 @dataclass(frozen=True)

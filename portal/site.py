@@ -24,7 +24,9 @@ SETTINGS = {
 def load_metadata(metadata_path: Path | None = None) -> dict:
     """metadata.yml with each table's column descriptions taken from its Table Schema."""
     metadata = yaml.safe_load(Path(metadata_path or paths.METADATA).read_text(encoding="utf-8"))
-    tables = metadata.setdefault("databases", {}).setdefault(DATABASE_NAME, {}).setdefault("tables", {})
+    tables = (
+        metadata.setdefault("databases", {}).setdefault(DATABASE_NAME, {}).setdefault("tables", {})
+    )
     for name, schema in load_schemas().items():
         columns = tables.setdefault(name, {}).setdefault("columns", {})
         for f in schema.fields:
@@ -38,8 +40,9 @@ def create_datasette(db_path: Path | None = None) -> Datasette:
     if not db_path.exists():
         raise FileNotFoundError(f"{db_path} does not exist: run `portal build` first")
     datasette = Datasette(metadata=load_metadata(), settings=SETTINGS)
-    datasette.add_database(Database(datasette, path=str(db_path), is_mutable=False),
-                           name=DATABASE_NAME)
+    datasette.add_database(
+        Database(datasette, path=str(db_path), is_mutable=False), name=DATABASE_NAME
+    )
     if "_memory" in datasette.databases:
         datasette.remove_database("_memory")
     return datasette

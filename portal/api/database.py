@@ -28,7 +28,9 @@ def data_version() -> str:
     stat = os.stat(current_app.config["PORTAL_DB"])
     key = (current_app.config["PORTAL_DB"], stat.st_ino, stat.st_mtime_ns)
     if key not in _versions:
-        row = get_db().execute("SELECT value FROM portal_meta WHERE key = 'data_version'").fetchone()
+        row = (
+            get_db().execute("SELECT value FROM portal_meta WHERE key = 'data_version'").fetchone()
+        )
         _versions[key] = row[0]
     return _versions[key]
 

@@ -4,7 +4,6 @@ import json
 import logging
 
 import marshmallow as ma
-
 from flask import Response
 from flask_smorest import Api as SmorestApi
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -14,15 +13,21 @@ PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
 
 
-def problem_response(status: int, title: str, detail: str | None = None,
-                     errors: dict | None = None, headers: dict | None = None) -> Response:
+def problem_response(
+    status: int,
+    title: str,
+    detail: str | None = None,
+    errors: dict | None = None,
+    headers: dict | None = None,
+) -> Response:
     body = {"type": "about:blank", "title": title, "status": status}
     if detail:
         body["detail"] = detail
     if errors:
         body["errors"] = errors
-    return Response(json.dumps(body, ensure_ascii=False), status=status,
-                    mimetype=PROBLEM_JSON, headers=headers)
+    return Response(
+        json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON, headers=headers
+    )
 
 
 def flatten_errors(messages: dict) -> dict:
@@ -38,11 +43,16 @@ class ProblemSchema(ma.Schema):
     """An error, as application/problem+json (RFC 9457)."""
 
     type = ma.fields.String(required=True, metadata={"description": "URI of the problem type."})
-    title = ma.fields.String(required=True, metadata={"description": "Short summary of the problem type."})
+    title = ma.fields.String(
+        required=True, metadata={"description": "Short summary of the problem type."}
+    )
     status = ma.fields.Integer(required=True, metadata={"description": "HTTP status code."})
     detail = ma.fields.String(metadata={"description": "What went wrong with this request."})
-    errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
-                            metadata={"description": "Messages for each bad query parameter."})
+    errors = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.List(ma.fields.String()),
+        metadata={"description": "Messages for each bad query parameter."},
+    )
 
 
 class Api(SmorestApi):

@@ -17,12 +17,19 @@ class V1Blueprint(Blueprint):
     ARGUMENTS_PARSER = Parser()
 
 
-blueprint = V1Blueprint("v1", __name__, url_prefix="/api/v1",
-                        description="Targets, achievements and programmes of the plans.")
+blueprint = V1Blueprint(
+    "v1",
+    __name__,
+    url_prefix="/api/v1",
+    description="Targets, achievements and programmes of the plans.",
+)
 
 IndexSchema = Schema.from_dict(
-    {"data": fields.Dict(required=True), "meta": fields.Dict(required=True),
-     "links": fields.Dict(keys=fields.String(), values=fields.String(), required=True)},
+    {
+        "data": fields.Dict(required=True),
+        "meta": fields.Dict(required=True),
+        "links": fields.Dict(keys=fields.String(), values=fields.String(), required=True),
+    },
     name="Index",
 )
 

@@ -20,10 +20,10 @@ def decode_cursor(cursor: str, sort: str, width: int) -> tuple[str, list]:
         direction, cursor_sort, values = json.loads(raw)
     except (ValueError, TypeError):
         raise ValidationError("Not a cursor from links.next or links.prev.", "cursor") from None
-    if direction not in ("after", "before") or not isinstance(values, list) or len(values) != width:
-        raise ValidationError("Not a cursor from links.next or links.prev.", "cursor")
     if cursor_sort != sort:
         raise ValidationError("The cursor belongs to another sort order.", "cursor")
+    if direction not in ("after", "before") or not isinstance(values, list) or len(values) != width:
+        raise ValidationError("Not a cursor from links.next or links.prev.", "cursor")
     if not all(v is None or isinstance(v, str | int | float) for v in values):
         raise ValidationError("Not a cursor from links.next or links.prev.", "cursor")
     return direction, values

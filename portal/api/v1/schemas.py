@@ -10,8 +10,12 @@ from .resources import LISTINGS, SINGULAR
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 50
 
-_FIELD_TYPES = {"string": fields.String, "integer": fields.Integer, "number": fields.Float,
-                "date": fields.String}
+_FIELD_TYPES = {
+    "string": fields.String,
+    "integer": fields.Integer,
+    "number": fields.Float,
+    "date": fields.String,
+}
 
 
 def row_field(f) -> fields.Field:
@@ -26,8 +30,9 @@ def row_field(f) -> fields.Field:
 
 def row_schema(schema: TableSchema, extra: dict | None = None) -> type[ma.Schema]:
     """A response schema for one row of a table: every column, typed and described."""
-    return ma.Schema.from_dict({f.name: row_field(f) for f in schema.fields} | (extra or {}),
-                               name=SINGULAR[schema.name])
+    return ma.Schema.from_dict(
+        {f.name: row_field(f) for f in schema.fields} | (extra or {}), name=SINGULAR[schema.name]
+    )
 
 
 class LinksSchema(ma.Schema):
@@ -54,18 +59,22 @@ class SelfLinkSchema(ma.Schema):
 
 def list_envelope(name: str, row: type[ma.Schema]) -> type[ma.Schema]:
     return ma.Schema.from_dict(
-        {"data": fields.List(fields.Nested(row), required=True),
-         "meta": fields.Nested(MetaSchema, required=True),
-         "links": fields.Nested(LinksSchema, required=True)},
+        {
+            "data": fields.List(fields.Nested(row), required=True),
+            "meta": fields.Nested(MetaSchema, required=True),
+            "links": fields.Nested(LinksSchema, required=True),
+        },
         name=f"{SINGULAR[name]}List",
     )
 
 
 def item_envelope(name: str, row: type[ma.Schema]) -> type[ma.Schema]:
     return ma.Schema.from_dict(
-        {"data": fields.Nested(row, required=True),
-         "meta": fields.Nested(ItemMetaSchema, required=True),
-         "links": fields.Nested(SelfLinkSchema, required=True)},
+        {
+            "data": fields.Nested(row, required=True),
+            "meta": fields.Nested(ItemMetaSchema, required=True),
+            "links": fields.Nested(SelfLinkSchema, required=True),
+        },
         name=f"{SINGULAR[name]}Item",
     )
 
@@ -81,22 +90,39 @@ def query_schema(name: str) -> type[ma.Schema]:
     for f in listing.filters:
         if f.op == "in":
             item = fields.Integer(validate=_YEAR) if f.type is int else fields.String(validate=_ID)
-            spec[f.name] = DelimitedList(item, validate=validate.Length(min=1, max=100),
-                                         metadata={"description": f"Only rows whose {f.column} is "
-                                                   "one of these values (comma-separated)."})
+            spec[f.name] = DelimitedList(
+                item,
+                validate=validate.Length(min=1, max=100),
+                metadata={
+                    "description": f"Only rows whose {f.column} is "
+                    "one of these values (comma-separated)."
+                },
+            )
         else:
             word = "from" if f.op == ">=" else "up to"
-            spec[f.name] = fields.Integer(validate=_YEAR,
-                                          metadata={"description": f"Only rows {word} this year."})
-    spec["q"] = fields.String(validate=validate.Length(min=1, max=200),
-                              metadata={"description": "Words that every row must contain."})
-    spec["sort"] = Sort(listing.sortable, metadata={
-        "description": "Comma-separated columns, '-' for descending, from: " + ", ".join(listing.sortable)})
-    spec["limit"] = fields.Integer(load_default=DEFAULT_LIMIT,
-                                   validate=validate.Range(min=1, max=MAX_LIMIT),
-                                   metadata={"description": f"Rows per page, 1 to {MAX_LIMIT}."})
-    spec["cursor"] = fields.String(validate=validate.Length(min=1, max=2000),
-                                   metadata={"description": "Opaque position from links.next or links.prev."})
+            spec[f.name] = fields.Integer(
+                validate=_YEAR, metadata={"description": f"Only rows {word} this year."}
+            )
+    spec["q"] = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Words that every row must contain."},
+    )
+    spec["sort"] = Sort(
+        listing.sortable,
+        metadata={
+            "description": "Comma-separated columns, '-' for descending, from: "
+            + ", ".join(listing.sortable)
+        },
+    )
+    spec["limit"] = fields.Integer(
+        load_default=DEFAULT_LIMIT,
+        validate=validate.Range(min=1, max=MAX_LIMIT),
+        metadata={"description": f"Rows per page, 1 to {MAX_LIMIT}."},
+    )
+    spec["cursor"] = fields.String(
+        validate=validate.Length(min=1, max=2000),
+        metadata={"description": "Opaque position from links.next or links.prev."},
+    )
     return ma.Schema.from_dict(spec, name=f"{SINGULAR[name]}Query")
 
 
@@ -116,7 +142,8 @@ class Sort(fields.String):
             column = part.removeprefix("-")
             if column not in self.sortable:
                 raise ma.ValidationError(
-                    f"Cannot sort by {column!r}; sortable: {', '.join(self.sortable)}.")
+                    f"Cannot sort by {column!r}; sortable: {', '.join(self.sortable)}."
+                )
             if column in seen:
                 raise ma.ValidationError(f"{column!r} appears twice.")
             seen.add(column)

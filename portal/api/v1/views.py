@@ -26,16 +26,33 @@ def list_page(name: str, args: dict) -> dict:
             abort(400, errors={"cursor": error.messages})
         after, before = (values, None) if direction == "after" else (None, values)
     filters = {f.name: args[f.name] for f in listing.filters if f.name in args}
-    page = query.list_rows(get_db(), listing, filters=filters, q=args.get("q"), sort=sort,
-                           limit=args["limit"], after=after, before=before)
+    page = query.list_rows(
+        get_db(),
+        listing,
+        filters=filters,
+        q=args.get("q"),
+        sort=sort,
+        limit=args["limit"],
+        after=after,
+        before=before,
+    )
     return {
         "data": page.rows,
-        "meta": {"total": page.total, "count": len(page.rows), "limit": args["limit"],
-                 "sort": sort_text, "data_version": data_version()},
+        "meta": {
+            "total": page.total,
+            "count": len(page.rows),
+            "limit": args["limit"],
+            "sort": sort_text,
+            "data_version": data_version(),
+        },
         "links": {
             "self": link(args.get("cursor")),
-            "next": link(encode_cursor("after", sort_text, page.next_after)) if page.next_after else None,
-            "prev": link(encode_cursor("before", sort_text, page.prev_before)) if page.prev_before else None,
+            "next": link(encode_cursor("after", sort_text, page.next_after))
+            if page.next_after
+            else None,
+            "prev": link(encode_cursor("before", sort_text, page.prev_before))
+            if page.prev_before
+            else None,
         },
     }
 
@@ -59,8 +76,11 @@ def _register_collection(blp, name: str) -> None:
     row = schemas.ROWS[name]
     extra = {}
     if name == "programs":
-        extra["children"] = schemas.fields.List(schemas.fields.Nested(row), required=True,
-                                                metadata={"description": "Programmes directly below it."})
+        extra["children"] = schemas.fields.List(
+            schemas.fields.Nested(row),
+            required=True,
+            metadata={"description": "Programmes directly below it."},
+        )
     item_row = schemas.row_schema(schemas.TABLE_SCHEMAS[name], extra) if extra else row
     if extra:
         item_row.__name__ = f"{SINGULAR[name]}WithChildren"
@@ -76,16 +96,26 @@ def _register_collection(blp, name: str) -> None:
 
     @blp.route(f"/{name}/<string:key>", endpoint=f"{name}_item")
     class Item(MethodView):
-        @blp.arguments(schemas.ma.Schema.from_dict({}, name=f"{SINGULAR[name]}ItemQuery"),
-                       location="query", unknown=RAISE)
+        @blp.arguments(
+            schemas.ma.Schema.from_dict({}, name=f"{SINGULAR[name]}ItemQuery"),
+            location="query",
+            unknown=RAISE,
+        )
         @blp.response(200, schemas.item_envelope(name, item_row))
         def get(self, args, key):
             data = item(name, key)
             if name == "programs":
-                data["children"] = [dict(r) for r in get_db().execute(
-                    "SELECT * FROM programs WHERE parent_id = ? ORDER BY ordinal", [key])]
-            return {"data": data, "meta": {"data_version": data_version()},
-                    "links": {"self": request.path}}
+                data["children"] = [
+                    dict(r)
+                    for r in get_db().execute(
+                        "SELECT * FROM programs WHERE parent_id = ? ORDER BY ordinal", [key]
+                    )
+                ]
+            return {
+                "data": data,
+                "meta": {"data_version": data_version()},
+                "links": {"self": request.path},
+            }
 
     Item.get.__doc__ = f"One {SINGULAR[name].lower()}\n\nOne row of {name} by its {listing.key}."
 
@@ -93,5 +123,8 @@ def _register_collection(blp, name: str) -> None:
 def index() -> dict:
     links = {name: url_for(f"v1.{name}_list") for name in LISTINGS}
     links["openapi"] = url_for("api-docs.openapi_json")
-    return {"data": {"name": "Science and Technology Plans Open Data API", "version": "v1"},
-            "meta": {"data_version": data_version()}, "links": links}
+    return {
+        "data": {"name": "Science and Technology Plans Open Data API", "version": "v1"},
+        "meta": {"data_version": data_version()},
+        "links": links,
+    }

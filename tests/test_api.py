@@ -1,0 +1,200 @@
+"""API v1: the envelope, filters, paging and errors that developers rely on."""
+
+import sqlite3
+
+import pytest
+from conftest import read_csv
+
+from portal import paths
+from portal.api.v1.resources import LISTINGS, SINGULAR
+from portal.tableschema import load_schemas
+
+SCHEMAS = load_schemas()
+PROBLEM = "application/problem+json"
+
+
+def typed(table: str, row: dict) -> dict:
+    """A CSV row as the API returns it: numbers as numbers, empty cells as null."""
+    out = {}
+    for f in SCHEMAS[table].fields:
+        value = row[f.name]
+        if value == "":
+            out[f.name] = None
+        elif f.type == "integer":
+            out[f.name] = int(value)
+        elif f.type == "number":
+            out[f.name] = float(value)
+        else:
+            out[f.name] = value
+    return out
+
+
+def test_a_plan_is_its_csv_row_in_the_envelope(api):
+    row = next(
+        r
+        for r in read_csv(paths.DATASETS / "plans.csv")
+        if r["plan_id"] == "subcentre-st-doubling-2027"
+    )
+    response = api.get("/api/v1/plans/subcentre-st-doubling-2027")
+    assert response.status_code == 200
+    assert response.json == {
+        "data": typed("plans", row),
+        "meta": {"data_version": response.json["meta"]["data_version"]},
+        "links": {"self": "/api/v1/plans/subcentre-st-doubling-2027"},
+    }
+
+
+def test_targets_filtered_by_plan_are_exactly_that_plans_rows(api):
+    expected = [
+        typed("targets", r)
+        for r in read_csv(paths.DATASETS / "targets.csv")
+        if r["plan_id"] == "subcentre-st-doubling-2027"
+    ]
+    response = api.get("/api/v1/targets?plan_id=subcentre-st-doubling-2027&limit=1000")
+    body = response.json
+    assert response.status_code == 200
+    assert body["data"] == sorted(expected, key=lambda r: r["target_id"])
+    assert body["meta"] == {
+        "total": len(expected),
+        "count": len(expected),
+        "limit": 1000,
+        "sort": "target_id",
+        "data_version": body["meta"]["data_version"],
+    }
+    assert body["links"] == {
+        "self": "/api/v1/targets?plan_id=subcentre-st-doubling-2027&limit=1000",
+        "next": None,
+        "prev": None,
+    }
+    assert len(expected) > 15
+
+
+def test_a_comma_list_selects_several_values(api, db_path):
+    conn = sqlite3.connect(db_path)
+    expected = conn.execute(
+        "SELECT count(*) FROM targets WHERE plan_id IN "
+        "('subcentre-st-doubling-2027', 'baodi-st-14fyp')"
+    ).fetchone()[0]
+    body = api.get("/api/v1/targets?plan_id=subcentre-st-doubling-2027,baodi-st-14fyp").json
+    assert body["meta"]["total"] == expected
+    assert {r["plan_id"] for r in body["data"]} == {"subcentre-st-doubling-2027", "baodi-st-14fyp"}
+
+
+def test_year_range_and_theme_filters(api, db_path):
+    conn = sqlite3.connect(db_path)
+    expected = {
+        r[0]
+        for r in conn.execute(
+            "SELECT target_id FROM targets JOIN indicators USING (indicator_id) "
+            "WHERE theme_id = 'enterprises' AND target_year BETWEEN 2020 AND 2025"
+        )
+    }
+    body = api.get(
+        "/api/v1/targets?theme_id=enterprises&year_from=2020&year_to=2025&limit=1000"
+    ).json
+    assert {r["target_id"] for r in body["data"]} == expected
+    assert expected
+
+
+def test_paging_forward_and_back_visits_every_row_once(api):
+    everything = api.get("/api/v1/programs?limit=1000&sort=-plan_id,ordinal").json["data"]
+    seen, url, pages = [], "/api/v1/programs?limit=7&sort=-plan_id,ordinal", []
+    while url:
+        body = api.get(url).json
+        pages.append(body)
+        seen.extend(body["data"])
+        url = body["links"]["next"]
+    assert seen == everything
+    assert all(page["meta"]["total"] == len(everything) for page in pages)
+    # and back again from the last page
+    back, url = [], pages[-1]["links"]["prev"]
+    while url:
+        body = api.get(url).json
+        back = body["data"] + back
+        url = body["links"]["prev"]
+    assert back + pages[-1]["data"] == everything
+
+
+def test_a_programme_comes_with_its_children(api, db_path):
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
+    pillar = dict(
+        conn.execute(
+            "SELECT * FROM programs WHERE plan_id = 'subcentre-st-doubling-2027' "
+            "AND level = 'pillar' ORDER BY ordinal LIMIT 1"
+        ).fetchone()
+    )
+    children = [
+        dict(r)
+        for r in conn.execute(
+            "SELECT * FROM programs WHERE parent_id = ? ORDER BY ordinal", [pillar["program_id"]]
+        )
+    ]
+    body = api.get(f"/api/v1/programs/{pillar['program_id']}").json
+    assert body["data"] == {**pillar, "children": children}
+    assert len(children) >= 3
+
+
+@pytest.mark.parametrize(
+    "url, field",
+    [
+        ("/api/v1/targets?colour=red", "colour"),
+        ("/api/v1/targets?limit=1001", "limit"),
+        ("/api/v1/targets?limit=0", "limit"),
+        ("/api/v1/targets?limit=ten", "limit"),
+        ("/api/v1/targets?target_year=next", "target_year"),
+        ("/api/v1/targets?sort=source_quote", "sort"),
+        ("/api/v1/targets?sort=-target_year,-target_year", "sort"),
+        ("/api/v1/targets?cursor=not-a-cursor", "cursor"),
+        ("/api/v1/plans/subcentre-st-doubling-2027?verbose=1", "verbose"),
+    ],
+)
+def test_bad_query_parameters_are_a_400_problem_naming_the_field(api, url, field):
+    response = api.get(url)
+    assert response.status_code == 400
+    assert response.content_type == PROBLEM
+    body = response.json
+    assert body["type"] == "about:blank"
+    assert body["title"] == "Bad Request"
+    assert body["status"] == 400
+    assert field in body["detail"]
+    assert list(body["errors"]) == [field]
+
+
+def test_a_cursor_for_another_sort_is_rejected(api):
+    next_link = api.get("/api/v1/targets?limit=2").json["links"]["next"]
+    cursor = next_link.split("cursor=")[1]
+    body = api.get(f"/api/v1/targets?limit=2&sort=-target_year&cursor={cursor}").json
+    assert body["errors"] == {"cursor": ["The cursor belongs to another sort order."]}
+
+
+def test_an_unknown_id_is_a_404_problem(api):
+    response = api.get("/api/v1/targets/no-such-target")
+    assert response.status_code == 404
+    assert response.content_type == PROBLEM
+    assert response.json == {
+        "type": "about:blank",
+        "title": "Not Found",
+        "status": 404,
+        "detail": "No target has target_id 'no-such-target'.",
+    }
+
+
+def test_the_openapi_document_describes_every_route(api):
+    spec = api.get("/api/v1/openapi.json").json
+    documented = set(spec["paths"])
+    routes = {
+        rule.rule.replace("<string:key>", "{key}")
+        for rule in api.application.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1") and rule.endpoint.startswith("v1.")
+    }
+    assert documented == routes
+    assert {f"/api/v1/{name}" for name in LISTINGS} <= documented
+
+
+def test_openapi_field_descriptions_come_from_the_table_schemas(api):
+    components = api.get("/api/v1/openapi.json").json["components"]["schemas"]
+    for table, schema in SCHEMAS.items():
+        documented = components[SINGULAR[table]]["properties"]
+        for f in schema.fields:
+            assert documented[f.name]["description"] == f"{f.title}: {f.description}"
