@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB := $(or $(PORTAL_DB),build/portal.db)
 INSTALLED := $(VENV)/.installed
+FRONTEND := node_modules/.installed
 
 .PHONY: serve test install validate build lint clean
 
@@ -14,11 +15,16 @@ test: install
 	$(BIN)/ruff check portal tests
 	$(BIN)/pytest
 
-install: $(INSTALLED)
+install: $(INSTALLED) $(FRONTEND)
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $@
+
+# Front-end packages (the API docs page, the charts) from the npm registry, never committed.
+$(FRONTEND): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 validate: install

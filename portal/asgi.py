@@ -1,27 +1,28 @@
-"""One ASGI application for the whole portal: /api/ to Flask, everything else to Datasette."""
+"""The whole portal as one ASGI app: Flask for the API and pages, Datasette for the rest."""
 
 from pathlib import Path
 
 from a2wsgi import WSGIMiddleware
 
 from . import paths
-from .api import create_app as create_api
+from .app import create_app as create_flask_app
 from .site import create_datasette
 
-API_PREFIX = "/api/"
+# Paths the Flask app answers; everything else is Datasette's.
+FLASK_PREFIXES = ("/api/", "/static/")
+FLASK_PATHS = ("/api",)
 
 
 def create_app(db_path: Path | None = None):
     """The portal as an ASGI app, serving the database at db_path (default: $PORTAL_DB)."""
     db_path = Path(db_path or paths.database_path())
-    api = WSGIMiddleware(create_api({"PORTAL_DB": str(db_path)}), workers=8)
+    flask_app = WSGIMiddleware(create_flask_app({"PORTAL_DB": str(db_path)}), workers=8)
     datasette = create_datasette(db_path).app()
 
     async def portal(scope, receive, send):
-        if scope["type"] == "http" and (
-            scope["path"].startswith(API_PREFIX) or scope["path"] == "/api"
-        ):
-            await api(scope, receive, send)
+        path = scope.get("path", "")
+        if scope["type"] == "http" and (path.startswith(FLASK_PREFIXES) or path in FLASK_PATHS):
+            await flask_app(scope, receive, send)
         else:
             await datasette(scope, receive, send)
 

@@ -3,6 +3,8 @@
 import re
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
+# Every full-width ASCII form (！ to ～) and the ideographic space, one character for one.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _DIGITS = {
     "零": 0,
     "〇": 0,
@@ -25,6 +27,14 @@ _CHINESE = re.compile(r"[零〇一二两三四五六七八九十百千]+")
 _FRACTION = re.compile(
     r"([零〇一二两三四五六七八九十百]+|\d+)分之([零〇一二两三四五六七八九十]+|\d+)"
 )
+
+
+def half_width(text: str) -> str:
+    """Full-width digits, letters and punctuation as ASCII: '１５００家（次）' → '1500家(次)'.
+
+    One character stays one character, so positions in the result are positions in the text.
+    """
+    return text.translate(_HALF_WIDTH)
 
 
 def magnitude(unit: str) -> int:

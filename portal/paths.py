@@ -9,6 +9,7 @@ SCHEMAS = ROOT / "schemas"
 METADATA = ROOT / "metadata.yml"
 BUILD = ROOT / "build"
 CHANGELOG = DATASETS / "CHANGELOG.md"
+NODE_MODULES = ROOT / "node_modules"
 
 
 def database_path() -> Path:

@@ -95,6 +95,45 @@ def keyset_clause(order: list[tuple[str, bool]], values: list, reverse: bool) ->
     return "(" + " OR ".join(alternatives) + ")", params
 
 
+def select_sql(
+    listing: Listing,
+    *,
+    filters: dict,
+    q: str | None,
+    sort: list[tuple[str, bool]],
+    position: list | None = None,
+    reverse: bool = False,
+) -> tuple[str, list]:
+    """The SELECT of a listing's rows in order, from just after (or before) a keyset position."""
+    order = ordering(listing, sort)
+    clauses, params = where_clause(listing, filters, q)
+    if position is not None:
+        clause, values = keyset_clause(order, position, reverse)
+        clauses.append(clause)
+        params.extend(values)
+    direction = {False: "DESC" if reverse else "ASC", True: "ASC" if reverse else "DESC"}
+    sql = (
+        f"SELECT * FROM {listing.table}"
+        + (" WHERE " + " AND ".join(clauses) if clauses else "")
+        + " ORDER BY "
+        + ", ".join(f"{column} {direction[descending]}" for column, descending in order)
+    )
+    return sql, params
+
+
+def ordering(listing: Listing, sort: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """The sort, ended by the key (in the last column's direction) so that the order is total."""
+    if listing.key in [column for column, _ in sort]:
+        return list(sort)
+    return [*sort, (listing.key, sort[-1][1] if sort else False)]
+
+
+def count_rows(conn: sqlite3.Connection, listing: Listing, *, filters: dict, q: str | None) -> int:
+    clauses, params = where_clause(listing, filters, q)
+    where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    return conn.execute(f"SELECT count(*) FROM {listing.table}{where}", params).fetchone()[0]
+
+
 def list_rows(
     conn: sqlite3.Connection,
     listing: Listing,
@@ -107,47 +146,54 @@ def list_rows(
     before: list | None = None,
 ) -> Page:
     """One page of rows: at most `limit`, after (or before) a keyset position."""
-    order = list(sort) + (
-        [(listing.key, sort[-1][1] if sort else False)]
-        if listing.key not in [c for c, _ in sort]
-        else []
-    )
-    clauses, params = where_clause(listing, filters, q)
-    total = conn.execute(
-        f"SELECT count(*) FROM {listing.table}"
-        + (" WHERE " + " AND ".join(clauses) if clauses else ""),
-        params,
-    ).fetchone()[0]
     reverse = before is not None
     position = before if reverse else after
-    page_clauses, page_params = list(clauses), list(params)
-    if position is not None:
-        clause, values = keyset_clause(order, position, reverse)
-        page_clauses.append(clause)
-        page_params.extend(values)
-    direction = lambda desc: "DESC" if desc != reverse else "ASC"  # noqa: E731
-    sql = (
-        f"SELECT * FROM {listing.table}"
-        + (" WHERE " + " AND ".join(page_clauses) if page_clauses else "")
-        + " ORDER BY "
-        + ", ".join(f"{c} {direction(d)}" for c, d in order)
-        + " LIMIT ?"
+    sql, params = select_sql(
+        listing, filters=filters, q=q, sort=sort, position=position, reverse=reverse
     )
-    fetched = [dict(r) for r in conn.execute(sql, [*page_params, limit + 1])]
+    fetched = [dict(r) for r in conn.execute(sql + " LIMIT ?", [*params, limit + 1])]
     more = len(fetched) > limit
     rows = fetched[:limit]
     if reverse:
         rows.reverse()
-    keys = [c for c, _ in order]
+    keys = [column for column, _ in ordering(listing, sort)]
     first = [rows[0][c] for c in keys] if rows else None
     last = [rows[-1][c] for c in keys] if rows else None
     if reverse:
-        next_after = last if rows else None
-        prev_before = first if more else None
+        next_after, prev_before = last, first if more else None
     else:
-        next_after = last if more else None
-        prev_before = first if position is not None and rows else None
+        next_after, prev_before = last if more else None, first if position is not None else None
+    total = count_rows(conn, listing, filters=filters, q=q)
     return Page(rows, total, next_after, prev_before)
+
+
+def iter_rows(
+    conn: sqlite3.Connection,
+    listing: Listing,
+    *,
+    filters: dict,
+    q: str | None,
+    sort: list[tuple[str, bool]],
+    limit: int | None = None,
+    after: list | None = None,
+    before: list | None = None,
+    batch: int = 1000,
+):
+    """Every row in order (or `limit` of them), fetched in batches: for streaming exports."""
+    reverse = before is not None
+    sql, params = select_sql(
+        listing,
+        filters=filters,
+        q=q,
+        sort=sort,
+        position=before if reverse else after,
+        reverse=reverse,
+    )
+    if limit is not None:
+        sql, params = sql + " LIMIT ?", [*params, limit]
+    cursor = conn.execute(sql, params)
+    while rows := cursor.fetchmany(batch):
+        yield from rows
 
 
 def get_row(conn: sqlite3.Connection, listing: Listing, key: str) -> dict | None:

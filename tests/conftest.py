@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from portal import asgi, paths
-from portal.api import create_app
+from portal.app import create_app
 from portal.build import build_database
 
 # The source documents sit beside the repository; PORTAL_SOURCES may point elsewhere.

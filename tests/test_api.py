@@ -1,5 +1,6 @@
 """API v1: the envelope, filters, paging and errors that developers rely on."""
 
+import re
 import sqlite3
 
 import pytest
@@ -198,3 +199,91 @@ def test_openapi_field_descriptions_come_from_the_table_schemas(api):
         documented = components[SINGULAR[table]]["properties"]
         for f in schema.fields:
             assert documented[f.name]["description"] == f"{f.title}: {f.description}"
+
+
+def test_an_unsupported_format_is_a_406_problem(api):
+    for response in (
+        api.get("/api/v1/targets?format=xml"),
+        api.get("/api/v1/targets", headers={"Accept": "application/xml"}),
+    ):
+        assert response.status_code == 406
+        assert response.content_type == PROBLEM
+        assert response.json["title"] == "Not Acceptable"
+
+
+def test_unknown_paths_and_methods_are_problems_too(api):
+    assert api.get("/api/v1/nothing-here").content_type == PROBLEM
+    response = api.post("/api/v1/targets")
+    assert response.status_code == 405
+    assert response.content_type == PROBLEM
+
+
+def test_an_unexpected_failure_is_a_500_problem_without_a_traceback(db_path, tmp_path):
+    from portal.app import create_app
+
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"not a database")
+    response = create_app({"PORTAL_DB": str(broken)}).test_client().get("/api/v1/targets")
+    assert response.status_code == 500
+    assert response.content_type == PROBLEM
+    assert response.json == {
+        "type": "about:blank",
+        "title": "Internal Server Error",
+        "status": 500,
+        "detail": "The server failed to answer this request; it has been logged.",
+    }
+    assert "Traceback" not in response.text
+
+
+def test_responses_carry_an_etag_and_honour_if_none_match(api):
+    first = api.get("/api/v1/targets?limit=3")
+    assert first.headers["Cache-Control"] == "public, max-age=300"
+    assert "Accept" in first.headers["Vary"]
+    again = api.get("/api/v1/targets?limit=3", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.data == b""
+    other = api.get("/api/v1/targets?limit=4", headers={"If-None-Match": first.headers["ETag"]})
+    assert other.status_code == 200
+
+
+def test_cross_origin_get_is_allowed(api):
+    response = api.get("/api/v1/plans", headers={"Origin": "https://example.org"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    preflight = api.options(
+        "/api/v1/plans",
+        headers={"Origin": "https://example.org", "Access-Control-Request-Method": "GET"},
+    )
+    assert preflight.status_code == 200
+    assert "GET" in preflight.headers["Access-Control-Allow-Methods"]
+
+
+def test_an_indicator_series_gathers_every_plan_and_region_by_year(api, db_path):
+    conn = sqlite3.connect(db_path)
+    achievements = conn.execute(
+        "SELECT count(*) FROM achievements WHERE indicator_id = 'high_tech_enterprises'"
+    ).fetchone()[0]
+    targets = conn.execute(
+        "SELECT count(*) FROM targets WHERE indicator_id = 'high_tech_enterprises'"
+    ).fetchone()[0]
+    body = api.get("/api/v1/indicators/high_tech_enterprises/series?limit=1000").json
+    points = body["data"]
+    assert len(points) == achievements + targets == body["meta"]["total"]
+    assert [p["year"] for p in points] == sorted(p["year"] for p in points)
+    assert {p["region_code"] for p in points} >= {"110112", "110000", "120115"}
+    assert body["meta"]["indicator"]["unit"] == "家"
+    baodi = [(p["kind"], p["year"], p["value"]) for p in points if p["region_code"] == "120115"]
+    assert baodi == [("achievement", 2015, 58), ("achievement", 2019, 151), ("target", 2025, 280)]
+
+
+def test_the_series_of_an_unknown_indicator_is_a_404(api):
+    response = api.get("/api/v1/indicators/no_such_thing/series")
+    assert response.status_code == 404
+    assert response.json["detail"] == "No indicator has indicator_id 'no_such_thing'."
+
+
+def test_the_docs_page_needs_nothing_from_outside(api):
+    page = api.get("/api/v1/docs").get_data(as_text=True)
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert sources and all(s.startswith("/") for s in sources)
+    for source in sources:
+        assert api.get(source).status_code == 200, source

@@ -9,9 +9,15 @@ from .. import query
 
 
 def get_db() -> sqlite3.Connection:
+    """The request's connection, opened on first use."""
     if "db" not in g:
-        g.db = query.connect(current_app.config["PORTAL_DB"])
+        g.db = open_db()
     return g.db
+
+
+def open_db() -> sqlite3.Connection:
+    """A connection of its own, for work that outlives the request (a streamed export)."""
+    return query.connect(current_app.config["PORTAL_DB"])
 
 
 def close_db(exception=None) -> None:

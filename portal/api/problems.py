@@ -4,7 +4,7 @@ import json
 import logging
 
 import marshmallow as ma
-from flask import Response
+from flask import Response, request
 from flask_smorest import Api as SmorestApi
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -61,6 +61,8 @@ class Api(SmorestApi):
     ERROR_SCHEMA = ProblemSchema
 
     def handle_http_exception(self, error: HTTPException):
+        if not request.path.startswith("/api/"):
+            return error  # the pages and static files answer with Flask's own error pages
         data = getattr(error, "data", None) or {}
         errors = data.get("errors") or flatten_errors(data.get("messages", {}))
         detail = data.get("message") or error.description

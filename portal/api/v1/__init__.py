@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields
 from webargs.flaskparser import FlaskParser
 
+from .. import http
 from . import views
 
 
@@ -23,6 +24,8 @@ blueprint = V1Blueprint(
     url_prefix="/api/v1",
     description="Targets, achievements and programmes of the plans.",
 )
+
+http.init_blueprint(blueprint)
 
 IndexSchema = Schema.from_dict(
     {

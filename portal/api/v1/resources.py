@@ -93,6 +93,24 @@ LISTINGS = {
     ),
 }
 
+# Every target and achievement of one indicator (the `series` view), for /indicators/{id}/series.
+SERIES = Listing(
+    table="series",
+    key="point_id",
+    filters=(
+        Filter("indicator_id", "indicator_id"),
+        Filter("plan_id", "plan_id"),
+        Filter("region_code", "region_code"),
+        Filter("kind", "kind"),
+        Filter("basis", "basis"),
+        Filter("year_from", "year", int, ">="),
+        Filter("year_to", "year", int, "<="),
+    ),
+    sortable=("year", "point_id", "region_code", "plan_id"),
+    default_sort=("year",),
+    text_columns=("value_text", "qualifier_zh", "source_quote"),
+)
+
 # The singular used in OpenAPI names and messages.
 SINGULAR = {
     "regions": "Region",
@@ -102,4 +120,5 @@ SINGULAR = {
     "targets": "Target",
     "achievements": "Achievement",
     "programs": "Program",
+    "series": "Series",
 }

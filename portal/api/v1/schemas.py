@@ -83,11 +83,43 @@ _ID = validate.Length(min=1, max=100)
 _YEAR = validate.Range(min=1000, max=9999)
 
 
-def query_schema(name: str) -> type[ma.Schema]:
+FORMAT = fields.String(
+    metadata={
+        "description": "json (the default) or csv; the Accept header (application/json, text/csv) "
+        "works too. Any other format is a 406.",
+        "enum": ["json", "csv"],
+    }
+)
+
+
+BOM = fields.Boolean(
+    metadata={
+        "description": "With format=csv: start the file with a byte-order mark, so that Excel "
+        "reads UTF-8 (Chinese) correctly."
+    }
+)
+SAFE = fields.Boolean(
+    metadata={
+        "description": "With format=csv: prefix text cells that start with =, +, -, @, tab or "
+        "carriage return with ' so that spreadsheets do not run them as formulas."
+    }
+)
+
+
+def item_query_schema(name: str) -> type[ma.Schema]:
+    """The query parameters of a single row: only its format."""
+    return ma.Schema.from_dict(
+        {"format": FORMAT, "bom": BOM, "safe": SAFE}, name=f"{SINGULAR[name]}ItemQuery"
+    )
+
+
+def query_schema(name: str, listing=None, fixed: tuple[str, ...] = ()) -> type[ma.Schema]:
     """The query parameters a collection accepts; anything else is rejected."""
-    listing = LISTINGS[name]
+    listing = listing or LISTINGS[name]
     spec = {}
     for f in listing.filters:
+        if f.name in fixed:
+            continue
         if f.op == "in":
             item = fields.Integer(validate=_YEAR) if f.type is int else fields.String(validate=_ID)
             spec[f.name] = DelimitedList(
@@ -123,6 +155,9 @@ def query_schema(name: str) -> type[ma.Schema]:
         validate=validate.Length(min=1, max=2000),
         metadata={"description": "Opaque position from links.next or links.prev."},
     )
+    spec["format"] = FORMAT
+    spec["bom"] = BOM
+    spec["safe"] = SAFE
     return ma.Schema.from_dict(spec, name=f"{SINGULAR[name]}Query")
 
 
@@ -153,3 +188,80 @@ class Sort(fields.String):
 
 TABLE_SCHEMAS = load_schemas()
 ROWS = {name: row_schema(schema) for name, schema in TABLE_SCHEMAS.items()}
+
+
+def _described(table: str, column: str, field_class, **kwargs) -> fields.Field:
+    f = TABLE_SCHEMAS[table].field(column)
+    return field_class(
+        required=True, metadata={"description": f"{f.title}: {f.description}"}, **kwargs
+    )
+
+
+SeriesPointSchema = ma.Schema.from_dict(
+    {
+        "point_id": fields.String(
+            required=True, metadata={"description": "The target_id or achievement_id of the row."}
+        ),
+        "kind": fields.String(
+            required=True,
+            metadata={"description": "target or achievement.", "enum": ["target", "achievement"]},
+        ),
+        "indicator_id": _described("targets", "indicator_id", fields.String),
+        "plan_id": _described("targets", "plan_id", fields.String),
+        "region_code": _described("targets", "region_code", fields.String),
+        "year": fields.Integer(
+            required=True,
+            metadata={
+                "description": "Year of the point: the target year, or the end of the period."
+            },
+        ),
+        "period_start": _described("achievements", "period_start", fields.Integer, allow_none=True),
+        "period_end": _described("achievements", "period_end", fields.Integer),
+        "comparator": fields.String(
+            required=True,
+            metadata={
+                "description": "How the value bounds it; qualitative goals have none."
+            },
+        ),
+        "value": fields.Float(
+            required=True,
+            allow_none=True,
+            metadata={"description": "Value in the indicator's unit; empty for qualitative goals."},
+        ),
+        "value_text": _described("targets", "value_text", fields.String, allow_none=True),
+        "qualifier_zh": _described("targets", "qualifier_zh", fields.String, allow_none=True),
+        "basis": _described("targets", "basis", fields.String),
+        "section": _described("targets", "section", fields.String),
+        "source_quote": _described("targets", "source_quote", fields.String),
+    },
+    name="SeriesPoint",
+)
+
+SeriesMetaSchema = ma.Schema.from_dict(
+    {
+        "total": fields.Integer(
+            metadata={"description": "Points matching the filters, on all pages."}
+        ),
+        "count": fields.Integer(metadata={"description": "Points on this page."}),
+        "limit": fields.Integer(metadata={"description": "Largest number of points on one page."}),
+        "sort": fields.String(metadata={"description": "Order of the points."}),
+        "data_version": fields.String(
+            required=True, metadata={"description": "Release of the data."}
+        ),
+        "indicator": fields.Nested(
+            ROWS["indicators"],
+            required=True,
+            metadata={"description": "The indicator the points measure."},
+        ),
+    },
+    name="SeriesMeta",
+)
+
+SeriesSchema = ma.Schema.from_dict(
+    {
+        "data": fields.List(fields.Nested(SeriesPointSchema), required=True),
+        "meta": fields.Nested(SeriesMetaSchema, required=True),
+        "links": fields.Nested(LinksSchema, required=True),
+    },
+    name="Series",
+)

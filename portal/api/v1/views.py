@@ -1,31 +1,60 @@
-"""The views of API v1: a list and an item view for each collection."""
+"""The views of API v1: a list and an item view for each collection, and indicator series."""
 
-from flask import request, url_for
+from flask import Response, request, url_for
 from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import RAISE, ValidationError
 
 from ... import query
-from ..database import data_version, get_db
+from ..database import data_version, get_db, open_db
 from . import schemas
 from .paging import decode_cursor, encode_cursor, link
-from .resources import LISTINGS, SINGULAR
+from .resources import LISTINGS, SERIES, SINGULAR
+
+FORMATS = {"json": "application/json", "csv": "text/csv"}
 
 
-def list_page(name: str, args: dict) -> dict:
-    """The envelope for one page of a collection."""
-    listing = LISTINGS[name]
+def negotiate(args: dict) -> str:
+    """json or csv, from ?format= or else the Accept header; 406 for anything else."""
+    requested = args.get("format")
+    if requested is not None:
+        if requested not in FORMATS:
+            abort(406, message=f"Format {requested!r} is not offered; use json or csv.")
+        return requested
+    if "Accept" not in request.headers:
+        return "json"
+    best = request.accept_mimetypes.best_match(list(FORMATS.values()))
+    if best is None:
+        abort(406, message="Only application/json and text/csv are offered.")
+    return "csv" if best == "text/csv" else "json"
+
+
+def _position(args: dict, sort_text: str, width: int) -> tuple[list | None, list | None]:
+    if "cursor" not in args:
+        return None, None
+    try:
+        direction, values = decode_cursor(args["cursor"], sort_text, width)
+    except ValidationError as error:
+        abort(400, errors={"cursor": error.messages})
+    return (values, None) if direction == "after" else (None, values)
+
+
+def list_response(
+    name: str,
+    listing: query.Listing,
+    args: dict,
+    fixed: dict | None = None,
+    meta: dict | None = None,
+):
+    """One page of a listing as the JSON envelope, or all its rows as streamed CSV."""
+    output = negotiate(args)
     sort = args.get("sort") or [(c, False) for c in listing.default_sort]
     sort_text = ",".join(("-" if d else "") + c for c, d in sort)
-    width = len(sort) + (listing.key not in [c for c, _ in sort])
-    after = before = None
-    if "cursor" in args:
-        try:
-            direction, values = decode_cursor(args["cursor"], sort_text, width)
-        except ValidationError as error:
-            abort(400, errors={"cursor": error.messages})
-        after, before = (values, None) if direction == "after" else (None, values)
-    filters = {f.name: args[f.name] for f in listing.filters if f.name in args}
+    width = len(query.ordering(listing, sort))
+    after, before = _position(args, sort_text, width)
+    filters = {f.name: args[f.name] for f in listing.filters if f.name in args} | (fixed or {})
+    if output == "csv":
+        return csv_response(name, listing, filters, args, sort, after, before)
     page = query.list_rows(
         get_db(),
         listing,
@@ -44,7 +73,8 @@ def list_page(name: str, args: dict) -> dict:
             "limit": args["limit"],
             "sort": sort_text,
             "data_version": data_version(),
-        },
+        }
+        | (meta or {}),
         "links": {
             "self": link(args.get("cursor")),
             "next": link(encode_cursor("after", sort_text, page.next_after))
@@ -57,67 +87,159 @@ def list_page(name: str, args: dict) -> dict:
     }
 
 
-def item(name: str, key: str) -> dict:
+def csv_response(name, listing, filters, args, sort, after, before) -> Response:
+    """Every matching row (or `limit` if given) as CSV, streamed from its own connection."""
+    limit = args["limit"] if "limit" in request.args else None
+    if before is not None:
+        # A page before a position: read it in reverse and turn it round (it is at most `limit`).
+        rows = list(
+            query.iter_rows(
+                get_db(),
+                listing,
+                filters=filters,
+                q=args.get("q"),
+                sort=sort,
+                limit=limit,
+                before=before,
+            )
+        )[::-1]
+        return _csv(name, listing, iter(rows), args)
+
+    conn = open_db()
+
+    def rows():
+        try:
+            yield from query.iter_rows(
+                conn, listing, filters=filters, q=args.get("q"), sort=sort, limit=limit, after=after
+            )
+        finally:
+            conn.close()
+
+    return _csv(name, listing, rows(), args)
+
+
+def _csv(name: str, listing: query.Listing, rows, args: dict) -> Response:
+    from ...exports import csv_chunks
+
+    columns = list(
+        schemas.TABLE_SCHEMAS[listing.table].field_names
+        if listing.table in schemas.TABLE_SCHEMAS
+        else schemas.SeriesPointSchema().fields
+    )
+    numeric = {c for c in columns if _is_numeric(listing.table, c)}
+    body = csv_chunks(
+        columns,
+        (tuple(row[c] for c in columns) for row in rows),
+        bom=bool(args.get("bom")),
+        safe=bool(args.get("safe")),
+        numeric_columns=numeric,
+    )
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+def _is_numeric(table: str, column: str) -> bool:
+    if table in schemas.TABLE_SCHEMAS:
+        return schemas.TABLE_SCHEMAS[table].field(column).type in ("integer", "number")
+    return column in ("year", "period_start", "period_end", "value")
+
+
+def item_response(name: str, key: str, args: dict):
+    output = negotiate(args)
     listing = LISTINGS[name]
     row = query.get_row(get_db(), listing, key)
     if row is None:
         abort(404, message=f"No {SINGULAR[name].lower()} has {listing.key} {key!r}.")
-    return row
+    if output == "csv":
+        return _csv(f"{name}-{key}", listing, iter([row]), args)
+    if name == "programs":
+        row["children"] = [
+            dict(r)
+            for r in get_db().execute(
+                "SELECT * FROM programs WHERE parent_id = ? ORDER BY ordinal", [key]
+            )
+        ]
+    return {"data": row, "meta": {"data_version": data_version()}, "links": {"self": request.path}}
 
 
 def register(blp) -> None:
-    """Add the list and item routes of every collection to the blueprint."""
+    """Add the list and item routes of every collection, and the series, to the blueprint."""
     for name in LISTINGS:
         _register_collection(blp, name)
+    _register_series(blp)
 
 
 def _register_collection(blp, name: str) -> None:
     listing = LISTINGS[name]
     row = schemas.ROWS[name]
-    extra = {}
+    item_row = row
     if name == "programs":
-        extra["children"] = schemas.fields.List(
-            schemas.fields.Nested(row),
-            required=True,
-            metadata={"description": "Programmes directly below it."},
+        item_row = schemas.row_schema(
+            schemas.TABLE_SCHEMAS[name],
+            {
+                "children": schemas.fields.List(
+                    schemas.fields.Nested(row),
+                    required=True,
+                    metadata={"description": "Programmes directly below it, in order."},
+                )
+            },
         )
-    item_row = schemas.row_schema(schemas.TABLE_SCHEMAS[name], extra) if extra else row
-    if extra:
-        item_row.__name__ = f"{SINGULAR[name]}WithChildren"
+        item_row.__name__ = "ProgramWithChildren"
 
     @blp.route(f"/{name}", endpoint=f"{name}_list")
     class Collection(MethodView):
         @blp.arguments(schemas.query_schema(name), location="query", unknown=RAISE)
-        @blp.response(200, schemas.list_envelope(name, row))
+        @blp.response(200, schemas.list_envelope(name, row), content_type="application/json")
+        @blp.alt_response(
+            200,
+            success=True,
+            content_type="text/csv",
+            description="All matching rows as CSV (with format=csv or Accept: text/csv).",
+        )
         def get(self, args):
-            return list_page(name, args)
+            return list_response(name, listing, args)
 
     Collection.get.__doc__ = f"List {name}\n\nFilter, sort and page through the {name}."
 
     @blp.route(f"/{name}/<string:key>", endpoint=f"{name}_item")
     class Item(MethodView):
+        @blp.arguments(schemas.item_query_schema(name), location="query", unknown=RAISE)
+        @blp.response(200, schemas.item_envelope(name, item_row))
+        @blp.alt_response(404, success=False, description="No row has this key.")
+        def get(self, args, key):
+            return item_response(name, key, args)
+
+    Item.get.__doc__ = f"One {SINGULAR[name].lower()}\n\nOne row of {name} by its {listing.key}."
+
+
+def _register_series(blp) -> None:
+    @blp.route("/indicators/<string:key>/series", endpoint="indicator_series")
+    class Series(MethodView):
         @blp.arguments(
-            schemas.ma.Schema.from_dict({}, name=f"{SINGULAR[name]}ItemQuery"),
+            schemas.query_schema("series", SERIES, fixed=("indicator_id",)),
             location="query",
             unknown=RAISE,
         )
-        @blp.response(200, schemas.item_envelope(name, item_row))
+        @blp.response(200, schemas.SeriesSchema)
+        @blp.alt_response(404, success=False, description="No indicator has this id.")
         def get(self, args, key):
-            data = item(name, key)
-            if name == "programs":
-                data["children"] = [
-                    dict(r)
-                    for r in get_db().execute(
-                        "SELECT * FROM programs WHERE parent_id = ? ORDER BY ordinal", [key]
-                    )
-                ]
-            return {
-                "data": data,
-                "meta": {"data_version": data_version()},
-                "links": {"self": request.path},
-            }
+            """Every figure and goal of an indicator
 
-    Item.get.__doc__ = f"One {SINGULAR[name].lower()}\n\nOne row of {name} by its {listing.key}."
+            Every target and achievement of the indicator, in every plan and region, ordered by
+            year: one point a row, ready to draw."""
+            indicator = query.get_row(get_db(), LISTINGS["indicators"], key)
+            if indicator is None:
+                abort(404, message=f"No indicator has indicator_id {key!r}.")
+            return list_response(
+                f"{key}-series",
+                SERIES,
+                args,
+                fixed={"indicator_id": [key]},
+                meta={"indicator": indicator},
+            )
 
 
 def index() -> dict:

@@ -1,0 +1,21 @@
+"""The Flask application: the REST API, the reading pages and their static files."""
+
+from flask import Flask
+
+from . import paths
+from .api import database, init_api
+from .assets import assets
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """The portal's Flask app, reading the database named by PORTAL_DB (or build/portal.db)."""
+    app = Flask(__name__)
+    app.config.from_mapping(PORTAL_DB=str(paths.database_path()))
+    if test_config:
+        app.config.update(test_config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    database.init_app(app)
+    init_api(app)
+    app.register_blueprint(assets)
+    return app

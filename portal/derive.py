@@ -1,0 +1,25 @@
+"""What the build derives from the curated tables: views that pages and the API share."""
+
+import sqlite3
+
+# Every figure and goal of an indicator as one series, one row a point, ready to draw.
+SERIES = """
+CREATE VIEW series AS
+SELECT achievement_id AS point_id, 'achievement' AS kind, indicator_id, plan_id, region_code,
+       period_end AS year, period_start, period_end, comparator, value, value_text,
+       qualifier_zh, basis, section, source_quote
+FROM achievements
+UNION ALL
+SELECT target_id, 'target', indicator_id, plan_id, region_code,
+       target_year, NULL, target_year, comparator, value, value_text,
+       qualifier_zh, basis, section, source_quote
+FROM targets
+"""
+
+VIEWS = {"series": SERIES}
+
+
+def create_views(conn: sqlite3.Connection) -> None:
+    """Create every derived view in a freshly loaded database."""
+    for sql in VIEWS.values():
+        conn.execute(sql)
