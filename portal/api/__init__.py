@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from .problems import Api
+from .problems import Api, CsvAlternative
 
 
 def init_api(app: Flask) -> Api:
@@ -12,7 +12,7 @@ def init_api(app: Flask) -> Api:
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    api = Api(app)
+    api = Api(app, spec_kwargs={"extra_plugins": [CsvAlternative(json_only=("/api/v1/",))]})
     from .v1 import blueprint as v1
 
     api.register_blueprint(v1)

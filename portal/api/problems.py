@@ -4,6 +4,7 @@ import json
 import logging
 
 import marshmallow as ma
+from apispec import BasePlugin
 from flask import Response, request
 from flask_smorest import Api as SmorestApi
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -31,11 +32,22 @@ def problem_response(
 
 
 def flatten_errors(messages: dict) -> dict:
-    """webargs' {location: {field: [message]}} as {field: [message]}."""
+    """webargs' {location: {field: messages}} as {field: [message, ...]}.
+
+    A comma list's messages come per item ({"2": [...]}); they become "item 3: ...".
+    """
     errors = {}
     for location_errors in messages.values():
-        if isinstance(location_errors, dict):
-            errors.update(location_errors)
+        if not isinstance(location_errors, dict):
+            continue
+        for field, field_messages in location_errors.items():
+            if isinstance(field_messages, dict):
+                field_messages = [
+                    f"item {int(index) + 1}: {message}"
+                    for index, item_messages in field_messages.items()
+                    for message in item_messages
+                ]
+            errors[field] = list(field_messages)
     return errors
 
 
@@ -55,10 +67,34 @@ class ProblemSchema(ma.Schema):
     )
 
 
+class CsvAlternative(BasePlugin):
+    """Document that every JSON 200 of the API can be had as CSV too (format=csv)."""
+
+    def __init__(self, json_only: tuple[str, ...] = ()):
+        self.json_only = json_only
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        if path in self.json_only:
+            return
+        for operation in (operations or {}).values():
+            responses = operation.get("responses", {})
+            ok = responses.get(200) or responses.get("200") or {}
+            if "application/json" in ok.get("content", {}):
+                ok["content"]["text/csv"] = {"schema": {"type": "string"}}
+
+
 class Api(SmorestApi):
     """flask-smorest's Api, answering every error as problem+json."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self):
+        """Document every error response as application/problem+json, as it is sent."""
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_JSON
+        try:
+            super()._register_responses()
+        finally:
+            del self.DEFAULT_RESPONSE_CONTENT_TYPE
 
     def handle_http_exception(self, error: HTTPException):
         if not request.path.startswith("/api/"):

@@ -121,7 +121,11 @@ def query_schema(name: str, listing=None, fixed: tuple[str, ...] = ()) -> type[m
         if f.name in fixed:
             continue
         if f.op == "in":
-            item = fields.Integer(validate=_YEAR) if f.type is int else fields.String(validate=_ID)
+            item = (
+                fields.Integer(validate=_YEAR)
+                if f.type is int
+                else fields.String(validate=_ID, metadata={"pattern": "^[^,]+$"})
+            )
             spec[f.name] = DelimitedList(
                 item,
                 validate=validate.Length(min=1, max=100),
@@ -139,11 +143,14 @@ def query_schema(name: str, listing=None, fixed: tuple[str, ...] = ()) -> type[m
         validate=validate.Length(min=1, max=200),
         metadata={"description": "Words that every row must contain."},
     )
+    choices = "|".join(listing.sortable)
     spec["sort"] = Sort(
         listing.sortable,
         metadata={
             "description": "Comma-separated columns, '-' for descending, from: "
-            + ", ".join(listing.sortable)
+            + ", ".join(listing.sortable),
+            "pattern": f"^-?({choices})(,-?({choices}))*$",
+            "maxLength": 200,
         },
     )
     spec["limit"] = fields.Integer(
@@ -179,10 +186,9 @@ class Sort(fields.String):
                 raise ma.ValidationError(
                     f"Cannot sort by {column!r}; sortable: {', '.join(self.sortable)}."
                 )
-            if column in seen:
-                raise ma.ValidationError(f"{column!r} appears twice.")
-            seen.add(column)
-            order.append((column, part.startswith("-")))
+            if column not in seen:  # a column named again adds nothing to the order
+                seen.add(column)
+                order.append((column, part.startswith("-")))
         return order
 
 
@@ -219,9 +225,7 @@ SeriesPointSchema = ma.Schema.from_dict(
         "period_end": _described("achievements", "period_end", fields.Integer),
         "comparator": fields.String(
             required=True,
-            metadata={
-                "description": "How the value bounds it; qualitative goals have none."
-            },
+            metadata={"description": "How the value bounds it; qualitative goals have none."},
         ),
         "value": fields.Float(
             required=True,

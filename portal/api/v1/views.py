@@ -192,13 +192,7 @@ def _register_collection(blp, name: str) -> None:
     @blp.route(f"/{name}", endpoint=f"{name}_list")
     class Collection(MethodView):
         @blp.arguments(schemas.query_schema(name), location="query", unknown=RAISE)
-        @blp.response(200, schemas.list_envelope(name, row), content_type="application/json")
-        @blp.alt_response(
-            200,
-            success=True,
-            content_type="text/csv",
-            description="All matching rows as CSV (with format=csv or Accept: text/csv).",
-        )
+        @blp.response(200, schemas.list_envelope(name, row))
         def get(self, args):
             return list_response(name, listing, args)
 
@@ -208,7 +202,7 @@ def _register_collection(blp, name: str) -> None:
     class Item(MethodView):
         @blp.arguments(schemas.item_query_schema(name), location="query", unknown=RAISE)
         @blp.response(200, schemas.item_envelope(name, item_row))
-        @blp.alt_response(404, success=False, description="No row has this key.")
+        @blp.alt_response(404, response="NOT_FOUND")
         def get(self, args, key):
             return item_response(name, key, args)
 
@@ -224,7 +218,7 @@ def _register_series(blp) -> None:
             unknown=RAISE,
         )
         @blp.response(200, schemas.SeriesSchema)
-        @blp.alt_response(404, success=False, description="No indicator has this id.")
+        @blp.alt_response(404, response="NOT_FOUND")
         def get(self, args, key):
             """Every figure and goal of an indicator
 
