@@ -1,0 +1,302 @@
+"""Downloads: CSV streams, the Excel workbook and the whole data package."""
+
+import csv
+import datetime
+import io
+import json
+import zipfile
+
+import frictionless
+import openpyxl
+import pytest
+
+from portal import paths
+from portal.exports import (
+    build_data_package,
+    csv_chunks,
+    data_release,
+    numeric_columns,
+    write_xlsx,
+)
+from portal.exports.citation import cite_plan
+from portal.exports.csvstream import CHUNK_SIZE
+from portal.exports.tables import connect, plans, table_rows
+from portal.tableschema import TABLES, load_schemas
+
+SCHEMAS = load_schemas()
+
+
+def read_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+def curated_rows(table: str) -> list[list[str]]:
+    return read_rows((paths.DATASETS / f"{table}.csv").read_bytes())
+
+
+def table_csv(db_path, table: str, **options) -> bytes:
+    schema = SCHEMAS[table]
+    with connect(db_path) as conn:
+        return b"".join(csv_chunks(schema.field_names, table_rows(conn, schema), **options))
+
+
+@pytest.fixture(scope="module")
+def package(db_path, tmp_path_factory):
+    return build_data_package(tmp_path_factory.mktemp("downloads"), db_path)
+
+
+@pytest.fixture(scope="module")
+def workbook(db_path, tmp_path_factory):
+    path = tmp_path_factory.mktemp("xlsx") / "portal.xlsx"
+    write_xlsx(path, db_path)
+    return openpyxl.load_workbook(path)
+
+
+# The data package
+
+
+def test_the_data_package_validates_with_frictionless(package):
+    report = frictionless.validate(str(package))
+
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert report.stats["errors"] == 0
+    assert {task.name: task.stats["rows"] for task in report.tasks} == {
+        table: len(curated_rows(table)) - 1 for table in TABLES
+    }
+
+
+def test_frictionless_checks_the_keys_and_hashes_of_the_package(package, tmp_path):
+    with zipfile.ZipFile(package) as archive:
+        archive.extractall(tmp_path)
+    targets = tmp_path / "data" / "targets.csv"
+    targets.write_bytes(targets.read_bytes().replace(b",tongzhou-st-13fyp,", b",no-such-plan,", 1))
+
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+
+    errors = {error_type for [error_type] in report.flatten(["type"])}
+    assert errors >= {"foreign-key", "hash-count"}
+
+
+def test_the_package_holds_the_csvs_schemas_descriptor_and_documents(package):
+    documents = [name for name in ("CHANGELOG.md", "README.md") if (paths.DATASETS / name).exists()]
+    with zipfile.ZipFile(package) as archive:
+        names = archive.namelist()
+        for name in documents:
+            assert archive.read(name) == (paths.DATASETS / name).read_bytes()
+        for table in TABLES:
+            schema_file = f"schemas/{table}.schema.json"
+            assert archive.read(schema_file) == (paths.SCHEMAS / schema_file[8:]).read_bytes()
+
+    assert names == sorted(names)
+    assert set(names) == {
+        "datapackage.json",
+        *documents,
+        *(f"data/{table}.csv" for table in TABLES),
+        *(f"schemas/{table}.schema.json" for table in TABLES),
+    }
+    assert "CHANGELOG.md" in documents
+
+
+def test_the_descriptor_names_version_licence_sources_and_schemas(package, db_path):
+    with zipfile.ZipFile(package) as archive:
+        descriptor = json.loads(archive.read("datapackage.json"))
+    release = data_release(db_path)
+
+    assert package.name == f"portal-data-{release.version}.zip"
+    assert descriptor["name"] == "portal-data"
+    assert descriptor["version"] == release.version
+    assert descriptor["created"] == f"{release.date}T00:00:00Z"
+    assert descriptor["licenses"] == [
+        {
+            "name": "CC-BY-4.0",
+            "path": "https://creativecommons.org/licenses/by/4.0/",
+            "title": "CC BY 4.0",
+        }
+    ]
+    assert [source["title"] for source in descriptor["sources"]] == [
+        f"{plan['title_zh']} · {plan['title_en']}" for plan in plans(db_path)
+    ]
+    assert len(descriptor["sources"]) == 5
+    for resource, table in zip(descriptor["resources"], TABLES, strict=True):
+        assert resource["name"] == table
+        assert resource["path"] == f"data/{table}.csv"
+        assert (resource["format"], resource["encoding"], resource["mediatype"]) == (
+            "csv",
+            "utf-8",
+            "text/csv",
+        )
+        assert resource["schema"] == SCHEMAS[table].descriptor
+
+
+def test_every_csv_of_the_package_has_the_curated_rows(package):
+    with zipfile.ZipFile(package) as archive:
+        for table in TABLES:
+            assert read_rows(archive.read(f"data/{table}.csv")) == curated_rows(table), table
+
+
+def test_two_builds_give_identical_bytes_and_latest_is_the_version(db_path, tmp_path):
+    first = build_data_package(tmp_path / "first", db_path)
+    second = build_data_package(tmp_path / "second", db_path)
+
+    assert first.read_bytes() == second.read_bytes()
+    assert (tmp_path / "first" / "portal-data-latest.zip").read_bytes() == first.read_bytes()
+
+
+# CSV streams
+
+
+def test_every_table_round_trips_through_the_csv_module(db_path):
+    for table in TABLES:
+        assert read_rows(table_csv(db_path, table)) == curated_rows(table), table
+
+
+def test_the_bom_option_starts_the_file_with_ef_bb_bf(db_path):
+    plain = table_csv(db_path, "plans")
+    with_bom = table_csv(db_path, "plans", bom=True)
+
+    assert with_bom.startswith(b"\xef\xbb\xbf")
+    assert with_bom[3:] == plain
+    assert not plain.startswith(b"\xef\xbb\xbf")
+
+
+def test_the_safe_option_changes_exactly_the_risky_text_cells():
+    columns = ["name", "value", "year"]
+    rows = [
+        ["=1+2", -5, "2020"],
+        ["+86 10", -1.5, 2021],
+        ["-x", "-7", -3],
+        ["@SUM(A1)", 0, 1],
+        ["\tindent", 1, 1],
+        ["\rreturn", 1, 1],
+        ["plain", 2, 2],
+        ["a=b", 3, 3],
+        ["", None, None],
+        [-4, 4, 4],  # a number in a text column is a number, not a formula
+    ]
+    expected = [["name", "value", "year"]] + [
+        ["'=1+2", "-5", "2020"],
+        ["'+86 10", "-1.5", "2021"],
+        ["'-x", "-7", "-3"],
+        ["'@SUM(A1)", "0", "1"],
+        ["'\tindent", "1", "1"],
+        ["'\rreturn", "1", "1"],
+        ["plain", "2", "2"],
+        ["a=b", "3", "3"],
+        ["", "", ""],
+        ["-4", "4", "4"],
+    ]
+
+    safe = b"".join(csv_chunks(columns, rows, safe=True, numeric_columns={"value", "year"}))
+
+    assert read_rows(safe) == expected
+
+
+def test_the_safe_option_on_a_real_table_touches_only_risky_text(db_path):
+    schema = SCHEMAS["achievements"]
+    numeric = numeric_columns(schema)
+    plain = read_rows(table_csv(db_path, "achievements"))
+    safe = read_rows(table_csv(db_path, "achievements", safe=True, numeric_columns=numeric))
+
+    changed = set()
+    for plain_row, safe_row in zip(plain[1:], safe[1:], strict=True):
+        for column, before, after in zip(plain[0], plain_row, safe_row, strict=True):
+            risky = column not in numeric and before.startswith(("=", "+", "-", "@", "\t", "\r"))
+            assert after == ("'" + before if risky else before)
+            if risky:
+                changed.add(column)
+
+    assert numeric == {"period_start", "period_end", "value"}
+    assert "comparator" in changed  # the comparator "=" would be a formula
+    assert not changed & numeric
+
+
+def test_a_csv_streams_in_bounded_chunks_without_reading_every_row_first():
+    read = []
+
+    def rows():
+        for number in range(20_000):
+            read.append(number)
+            yield [f"target-{number}", number]
+
+    chunks = csv_chunks(["target_id", "value"], rows())
+    first = next(chunks)
+
+    assert CHUNK_SIZE <= len(first) < CHUNK_SIZE + 100
+    assert len(read) < 20_000
+    assert len(read_rows(first + b"".join(chunks))) == 20_001
+
+
+# The workbook
+
+
+def test_the_workbook_has_a_readme_then_one_sheet_per_table(workbook):
+    assert workbook.sheetnames == ["README", *TABLES]
+
+
+def test_each_sheet_has_the_schema_header_frozen_and_every_row(workbook):
+    for table in TABLES:
+        sheet = workbook[table]
+        header = [cell.value for cell in sheet[1]]
+
+        assert header == SCHEMAS[table].field_names
+        assert sheet.freeze_panes == "A2"
+        assert sheet.max_row == len(curated_rows(table))
+        assert all(sheet.column_dimensions[cell.column_letter].width >= 8 for cell in sheet[1])
+
+
+def test_numbers_are_numbers_and_dates_are_dates(workbook):
+    for table in TABLES:
+        schema = SCHEMAS[table]
+        sheet = workbook[table]
+        for row in sheet.iter_rows(min_row=2):
+            for field, cell in zip(schema.fields, row, strict=True):
+                if cell.value is None:
+                    assert not field.required, (table, field.name, cell.coordinate)
+                elif field.type in ("integer", "number"):
+                    assert cell.data_type == "n", (table, field.name, cell.coordinate)
+                    assert isinstance(cell.value, int | float)
+                    if field.type == "integer":
+                        assert isinstance(cell.value, int)
+                elif field.type == "date":
+                    assert cell.is_date and isinstance(cell.value, datetime.datetime)
+                else:
+                    assert cell.data_type == "s", (table, field.name, cell.coordinate)
+
+
+def test_the_readme_sheet_explains_columns_version_licence_and_citations(workbook, db_path):
+    rows = [tuple(v for v in row if v is not None) for row in workbook["README"].values]
+    release = data_release(db_path)
+
+    assert ("Data version", release.version) in rows
+    assert ("Data date", release.date) in rows
+    assert ("Licence", "CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/") in rows
+    for plan in plans(db_path):
+        assert (plan["plan_id"], cite_plan(plan)) in rows
+    for schema in SCHEMAS.values():
+        for field in schema.fields:
+            assert (schema.name, field.name, field.title, field.type, field.description) in rows
+    citation = next(row[1] for row in rows if row and row[0] == "Cite the data")
+    assert release.version in citation and "CC BY 4.0" in citation
+
+
+def test_a_filtered_view_gets_typed_cells_and_text_is_never_a_formula(db_path, tmp_path):
+    target = dict(zip(SCHEMAS["targets"].field_names, curated_rows("targets")[1], strict=True))
+    formula = '=HYPERLINK("http://example.com","click")'
+    path = tmp_path / "view.xlsx"
+
+    write_xlsx(
+        path,
+        db_path,
+        tables=["targets"],
+        rows_by_table={"targets": [{**target, "value_text": formula, "note_en": "#N/A"}]},
+    )
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["targets"]
+    cells = {header.value: cell for header, cell in zip(sheet[1], sheet[2], strict=True)}
+
+    assert workbook.sheetnames == ["README", "targets"]
+    assert sheet.max_row == 2
+    assert (cells["value_text"].value, cells["value_text"].data_type) == (formula, "s")
+    assert (cells["note_en"].value, cells["note_en"].data_type) == ("#N/A", "s")
+    assert cells["target_year"].value == int(target["target_year"])
+    assert cells["value"].value == float(target["value"])
