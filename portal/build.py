@@ -9,7 +9,7 @@ from pathlib import Path
 import sqlite_utils
 
 from . import paths
-from .derive import create_views
+from .derive import create_derived
 from .release import Release, current_release
 from .report import InvalidData
 from .tableschema import TableSchema, load_schemas
@@ -80,7 +80,7 @@ def write_database(
         db[name].insert_all(rows, batch_size=5000)
         for columns in INDEXED.get(name, []):
             db[name].create_index(columns, if_not_exists=True)
-    create_views(db.conn)
+    create_derived(db.conn)
     db["portal_meta"].insert_all(
         [
             {"key": "data_version", "value": release.version},

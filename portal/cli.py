@@ -98,3 +98,29 @@ def build(db_path, datasets):
         raise click.ClickException(str(error)) from None
     rows = ", ".join(f"{name} {count}" for name, count in result.rows.items())
     click.echo(f"built {result.path} (data {result.release.version}): {rows}")
+
+
+@cli.command()
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Database to export (default: $PORTAL_DB or build/portal.db).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write to (default: $PORTAL_DOWNLOADS or build/downloads).",
+)
+def downloads(db_path, out_dir):
+    """Write the data package (zip), the workbook (xlsx) and the database, versioned and latest."""
+    from .exports import build_downloads  # here, so that other commands need not load openpyxl
+
+    db_path = db_path or paths.database_path()
+    if not Path(db_path).is_file():
+        raise click.ClickException(f"no database at {db_path}: run `portal build` first")
+    for path in build_downloads(db_path, out_dir):
+        click.echo(f"wrote {path}")

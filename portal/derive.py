@@ -19,7 +19,7 @@ FROM targets
 VIEWS = {"series": SERIES}
 
 
-def create_views(conn: sqlite3.Connection) -> None:
-    """Create every derived view in a freshly loaded database."""
+def create_derived(conn: sqlite3.Connection) -> None:
+    """Create every derived view and table in a freshly loaded database."""
     for sql in VIEWS.values():
         conn.execute(sql)

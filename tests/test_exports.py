@@ -9,8 +9,10 @@ import zipfile
 import frictionless
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
 from portal import paths
+from portal.cli import cli
 from portal.exports import (
     build_data_package,
     csv_chunks,
@@ -300,3 +302,37 @@ def test_a_filtered_view_gets_typed_cells_and_text_is_never_a_formula(db_path, t
     assert (cells["note_en"].value, cells["note_en"].data_type) == ("#N/A", "s")
     assert cells["target_year"].value == int(target["target_year"])
     assert cells["value"].value == float(target["value"])
+
+
+# The command
+
+
+def test_portal_downloads_writes_each_artefact_versioned_and_latest(db_path, tmp_path):
+    result = CliRunner().invoke(cli, ["downloads", "--db", str(db_path), "--out", str(tmp_path)])
+    version = data_release(db_path).version
+
+    assert result.exit_code == 0, result.output
+    for versioned, latest in [
+        (f"portal-data-{version}.zip", "portal-data-latest.zip"),
+        (f"portal-data-{version}.xlsx", "portal-data-latest.xlsx"),
+        (f"portal-{version}.db", "portal-latest.db"),
+    ]:
+        assert (tmp_path / versioned).read_bytes() == (tmp_path / latest).read_bytes()
+    assert (tmp_path / f"portal-{version}.db").read_bytes() == db_path.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [
+            f"portal-data-{version}.zip",
+            "portal-data-latest.zip",
+            f"portal-data-{version}.xlsx",
+            "portal-data-latest.xlsx",
+            f"portal-{version}.db",
+            "portal-latest.db",
+        ]
+    )
+
+
+def test_portal_downloads_needs_a_built_database(tmp_path):
+    result = CliRunner().invoke(cli, ["downloads", "--db", str(tmp_path / "missing.db")])
+
+    assert result.exit_code == 1
+    assert "run `portal build` first" in result.output
