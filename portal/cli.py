@@ -2,12 +2,14 @@
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from . import paths
 from .build import BuildError, build_database
+from .extract import FIGURE_KINDS, extract, load_indicators, load_plan, write_drafts
 from .provenance import check_quotes
 from .release import NoRelease
 from .report import InvalidData, Report
@@ -71,6 +73,47 @@ def validate(datasets, sources, output_format):
     if output_format == "text":
         tables = ", ".join(f"{name} {len(rows)}" for name, rows in report.tables.items())
         click.echo(f"valid: {tables}")
+
+
+@cli.command("extract")
+@click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--plan-id", required=True, help="The plan the rows belong to.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV file to write (default: standard output).",
+)
+@click.option(
+    "--datasets",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the CSVs whose plans and indicators guide the guesses (default: datasets/).",
+)
+@click.option(
+    "--year",
+    type=int,
+    default=None,
+    help="Year the plan was written: figures of earlier years are achievements, of this year "
+    "or later targets (default: from plans.csv).",
+)
+def extract_command(source, plan_id, out, datasets, year):
+    """Draft rows from a plan's text for review: each figure with its sentence, and the headings."""
+    plan = load_plan(plan_id, datasets)
+    if year:
+        plan = replace(plan, written=year)
+    drafts = extract(source.read_text(encoding="utf-8"), plan, load_indicators(datasets))
+    if out:
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            write_drafts(drafts, fh)
+    else:
+        write_drafts(drafts, sys.stdout)
+    kinds = {k: sum(d.kind == k for d in drafts) for k in (*FIGURE_KINDS, "program")}
+    click.echo(
+        f"drafted {kinds['target']} targets, {kinds['achievement']} achievements and "
+        f"{kinds['program']} programs" + (f" into {out}" if out else ""),
+        err=True,
+    )
 
 
 @cli.command()

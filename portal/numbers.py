@@ -1,6 +1,7 @@
 """Reading numbers as Chinese documents print them: 1.2万家, ４万亿元, 二十个, 28%."""
 
 import re
+from dataclasses import dataclass
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
 # Every full-width ASCII form (！ to ～) and the ideographic space, one character for one.
@@ -136,3 +137,113 @@ def same_unit(printed: str, canonical: str) -> bool:
     """
     kinds = {unit_kind(printed), unit_kind(canonical)}
     return len(kinds) == 1 or not kinds <= {"percent", "money", "count", base_unit(canonical)}
+
+
+# -- figures in running text ---------------------------------------------------------------
+
+NUMBER = r"\d+(?:,\d{3}(?!\d))*(?:\.\d+)?"
+_CN_NUMBER = r"[零一二两三四五六七八九十百千]+"
+# Longest first, so that 人次 is not read as 人.
+_UNITS = sorted(
+    "平方公里 平方米 公顷 亩 个百分点 百分点 人次 家(次) 家次 亿元 万元 元 % 家 个 件 人 名 项 位 "
+    "支 条 座 所 起 次 批 倍 辆 台 套 款 种 篇 部 场 吨 米".split(),
+    key=len,
+    reverse=True,
+)
+_UNIT = "|".join(re.escape(u) for u in _UNITS)
+_TAIL = rf"(?P<approx>余|多)?(?P<magnitude>万亿|亿|万|千)?(?P<approx2>余|多)?(?P<unit>{_UNIT})?"
+_FIGURE = re.compile(
+    rf"(?P<number>{NUMBER})(?:\s*[-~—–]\s*(?P<upper>{NUMBER}))?{_TAIL}"
+    r"(?P<after>左右|以上|以内|以下)?"
+)
+_CN_FIGURE = re.compile(
+    rf"(?P<fraction>{_CN_NUMBER}分之{_CN_NUMBER})"
+    rf"|(?P<number>{_CN_NUMBER}){_TAIL}(?P<after>左右|以上|以内|以下)?"
+)
+# A unit character that begins a word is no unit: 20项目 is 20 (projects), 50支持 is 50.
+_NOT_UNITS = tuple("支持 支撑 人才 人员 项目 个人 所有 条件 位于 批准 次要".split())
+# After a number, these make it a date, a time, an ordinal or a name, not a figure.
+_NOT_FIGURE_AFTER = set("年月日号时分秒周天代届期版层楼英强") | set("+.%/×-")
+# Words that make a Chinese numeral a figure: 至少有一名; elsewhere 一批 or 三地 are no figures.
+_CN_TRIGGERS = ("至少", "达到", "超过", "突破", "不少于", "不低于", "近", "约", "逾")
+YEAR = r"(?:19[5-9]\d|20\d\d)"
+_YEAR_SPLIT = re.compile(rf"({YEAR})([1-9]\d*)")
+
+
+def _cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure printed in a text: where it stands, how it reads, and the quantity it states."""
+
+    start: int
+    end: int
+    text: str  # as printed, in half-width characters
+    unit: str  # the unit with its magnitude word as printed: 亿元, 万家, 家(次); empty if none
+    quantity: float | None  # in the unit's base: 1.2万家 → 12000; None for a range
+    qualifier: str = ""  # 余, 多, 左右, 以上 ... printed with the number
+    year: int | None = None  # a year run into the number: 由201558家 is 58 in 2015
+    note: str = ""  # how a quirk of the text was read
+
+
+def find_figures(line: str) -> list[Figure]:
+    """Every figure in a line of text, in order: numbers with their units, not years or names."""
+    line = half_width(line)
+    found = [f for m in _FIGURE.finditer(line) if (f := _arabic_figure(line, m))]
+    taken = [(f.start, f.end) for f in found]
+    for m in _CN_FIGURE.finditer(line):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        figure = _chinese_figure(line, m)
+        if figure:
+            found.append(figure)
+    return sorted(found, key=lambda f: f.start)
+
+
+def _arabic_figure(line: str, m: re.Match) -> Figure | None:
+    start, end = m.span()
+    number, magnitude, unit = m["number"], m["magnitude"] or "", m["unit"] or ""
+    qualifier = m["after"] or m["approx"] or m["approx2"] or ""
+    before = line[start - 1] if start else " "
+    if before.isascii() and (before.isalnum() or before in "+.-") or before in "第〔":
+        return None  # C919, 1+6, 第1, 〔2024〕
+    if unit and line[m.start("unit") : m.start("unit") + 2] in _NOT_UNITS:
+        end, unit, qualifier = m.start("unit"), "", m["approx"] or m["approx2"] or ""
+    after = line[end : end + 1]
+    if not unit and not magnitude:
+        if after in _NOT_FIGURE_AFTER or after.isascii() and after.isalnum():
+            return None  # 2015年, 4G, 55nm, 8.5代线
+        if after and not _cjk(after) and after not in "。,;、":
+            return None
+        if len(number) > 1 and number[0] == "0" and number[1] != ".":
+            return None  # 02专项 is a name
+        if re.fullmatch(YEAR, number) and not m["upper"]:
+            return None  # 2022科技冬奥 is a year
+    elif after and after in "年月日":
+        return None
+    text, unit = line[start:end], magnitude + unit if unit else ""
+    year, note = None, ""
+    split = _YEAR_SPLIT.fullmatch(number)
+    if split and before in "由从" and unit:
+        # A year run into the figure: 由201558家 is 58 in 2015.
+        year, start = int(split[1]), start + 4
+        text, note = text[4:], f"read {number} as the year {split[1]} and {split[2]}"
+    if m["upper"]:
+        if not (unit or magnitude):
+            return None  # 2016-2020 without a unit is a period, not a range
+        note = f"a range from {number} to {m['upper']}{unit or magnitude}: choose the value"
+        return Figure(start, end, text, unit, None, qualifier, year, note)
+    return Figure(start, end, text, unit, parse_printed(text), qualifier, year, note)
+
+
+def _chinese_figure(line: str, m: re.Match) -> Figure | None:
+    if m["fraction"]:
+        text = m["fraction"]
+        return Figure(m.start(), m.end(), text, "%", parse_printed(text), "", None)
+    if not m["unit"] or not any(w in line[max(0, m.start() - 4) : m.start()] for w in _CN_TRIGGERS):
+        return None
+    unit = (m["magnitude"] or "") + m["unit"]
+    qualifier = m["after"] or m["approx"] or m["approx2"] or ""
+    return Figure(m.start(), m.end(), m[0], unit, parse_printed(m[0]), qualifier)
