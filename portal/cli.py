@@ -9,6 +9,7 @@ import click
 
 from . import paths
 from .build import BuildError, build_database
+from .diff import NoPackage, diff_versions, to_json, to_markdown
 from .extract import FIGURE_KINDS, extract, load_indicators, load_plan, write_drafts
 from .provenance import check_quotes
 from .release import NoRelease
@@ -114,6 +115,32 @@ def extract_command(source, plan_id, out, datasets, year):
         f"{kinds['program']} programs" + (f" into {out}" if out else ""),
         err=True,
     )
+
+
+@cli.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    help="markdown for datasets/CHANGELOG.md, json for programs.",
+)
+def diff_command(old, new, output_format):
+    """List the rows added, removed and changed from OLD to NEW, table by table.
+
+    OLD and NEW are git revisions (their datasets/ is read), folders of CSVs or .zip data
+    packages: `portal diff v1.0.0 HEAD`, `portal diff HEAD datasets`.
+    """
+    try:
+        diffs = diff_versions(old, new)
+    except NoPackage as error:
+        raise click.ClickException(str(error)) from None
+    if output_format == "json":
+        click.echo(json.dumps(to_json(diffs, old, new), ensure_ascii=False, indent=2))
+    else:
+        click.echo(to_markdown(diffs, old, new), nl=False)
 
 
 @cli.command()
