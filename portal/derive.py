@@ -2,6 +2,8 @@
 
 import sqlite3
 
+from . import search
+
 # Every figure and goal of an indicator as one series, one row a point, ready to draw.
 SERIES = """
 CREATE VIEW series AS
@@ -23,3 +25,4 @@ def create_derived(conn: sqlite3.Connection) -> None:
     """Create every derived view and table in a freshly loaded database."""
     for sql in VIEWS.values():
         conn.execute(sql)
+    search.create_indexes(conn)

@@ -5,8 +5,9 @@ from pathlib import Path
 import yaml
 from datasette.app import Datasette
 from datasette.database import Database
+from datasette.plugins import pm
 
-from . import paths
+from . import datasette_hooks, paths, search
 from .tableschema import load_schemas
 
 DATABASE_NAME = "portal"
@@ -27,6 +28,8 @@ def load_metadata(metadata_path: Path | None = None) -> dict:
     tables = (
         metadata.setdefault("databases", {}).setdefault(DATABASE_NAME, {}).setdefault("tables", {})
     )
+    for table in search.INDEXED:
+        tables.setdefault(table, {}).setdefault("fts_table", search.fts_table(table))
     for name, schema in load_schemas().items():
         columns = tables.setdefault(name, {}).setdefault("columns", {})
         for f in schema.fields:
@@ -39,6 +42,8 @@ def create_datasette(db_path: Path | None = None) -> Datasette:
     db_path = Path(db_path or paths.database_path())
     if not db_path.exists():
         raise FileNotFoundError(f"{db_path} does not exist: run `portal build` first")
+    if not pm.is_registered(datasette_hooks):
+        pm.register(datasette_hooks, name="portal")
     datasette = Datasette(metadata=load_metadata(), settings=SETTINGS)
     datasette.add_database(
         Database(datasette, path=str(db_path), is_mutable=False), name=DATABASE_NAME

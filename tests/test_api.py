@@ -287,3 +287,46 @@ def test_the_docs_page_needs_nothing_from_outside(api):
     assert sources and all(s.startswith("/") for s in sources)
     for source in sources:
         assert api.get(source).status_code == 200, source
+
+
+def test_a_list_as_csv_is_every_matching_row_streamed(api):
+    import csv
+    import io
+
+    json_rows = api.get("/api/v1/targets?plan_id=baodi-st-14fyp&limit=1000").json["data"]
+    for response in (
+        api.get("/api/v1/targets?plan_id=baodi-st-14fyp&format=csv"),
+        api.get("/api/v1/targets?plan_id=baodi-st-14fyp", headers={"Accept": "text/csv"}),
+    ):
+        assert response.status_code == 200
+        assert response.mimetype == "text/csv"
+        assert response.headers["Content-Disposition"] == 'attachment; filename="targets.csv"'
+        assert response.is_streamed
+        rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+        assert [r["target_id"] for r in rows] == [r["target_id"] for r in json_rows]
+        assert rows[0]["source_quote"] == json_rows[0]["source_quote"]
+
+
+def test_csv_options_for_spreadsheets(api):
+    plain = api.get("/api/v1/achievements?format=csv&limit=3").data
+    with_bom = api.get("/api/v1/achievements?format=csv&limit=3&bom=true").data
+    assert with_bom == b"\xef\xbb\xbf" + plain
+    import csv
+    import io
+
+    def rows(url):
+        return list(csv.DictReader(io.StringIO(api.get(url).get_data(as_text=True))))
+
+    plain_rows = rows("/api/v1/achievements?format=csv&comparator=%3D&limit=5")
+    safe_rows = rows("/api/v1/achievements?format=csv&comparator=%3D&safe=true&limit=5")
+    assert [r["comparator"] for r in safe_rows] == ["'="] * 5
+    assert [r["value"] for r in safe_rows] == [r["value"] for r in plain_rows]
+    assert [r["source_quote"] for r in safe_rows] == [r["source_quote"] for r in plain_rows]
+
+
+def test_an_item_and_a_series_as_csv(api):
+    item = api.get("/api/v1/plans/baodi-st-14fyp?format=csv")
+    assert item.headers["Content-Disposition"] == 'attachment; filename="plans-baodi-st-14fyp.csv"'
+    assert item.get_data(as_text=True).count("\n") == 2
+    series = api.get("/api/v1/indicators/high_tech_enterprises/series?format=csv")
+    assert series.get_data(as_text=True).splitlines()[0].startswith("point_id,kind,indicator_id")

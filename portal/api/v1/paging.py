@@ -35,3 +35,28 @@ def link(cursor: str | None = None) -> str:
     if cursor:
         args.append(("cursor", cursor))
     return request.path + ("?" + urlencode(args) if args else "")
+
+
+def encode_offset(offset: int, query: str) -> str:
+    """A cursor into ranked results (search), which have no keyset."""
+    return encode_cursor("offset", query, [offset])
+
+
+def decode_offset(cursor: str, query: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        direction, cursor_query, values = json.loads(raw)
+    except (ValueError, TypeError):
+        raise ValidationError("Not a cursor from links.next or links.prev.", "cursor") from None
+    valid = (
+        direction == "offset"
+        and isinstance(values, list)
+        and len(values) == 1
+        and isinstance(values[0], int)
+        and 0 <= values[0] <= 100_000
+    )
+    if not valid:
+        raise ValidationError("Not a cursor from links.next or links.prev.", "cursor")
+    if cursor_query != query:
+        raise ValidationError("The cursor belongs to another query.", "cursor")
+    return values[0]

@@ -65,6 +65,7 @@ LISTINGS = {
             Filter("period_end", "period_end", int),
             Filter("year_from", "period_end", int, ">="),
             Filter("year_to", "period_start", int, "<="),
+            Filter("comparator", "comparator"),
             Filter("basis", "basis"),
         ),
         sortable=(

@@ -269,3 +269,90 @@ SeriesSchema = ma.Schema.from_dict(
     },
     name="Series",
 )
+
+
+SEARCH_KINDS = ["plan", "indicator", "program", "target", "achievement"]
+
+SearchQuerySchema = ma.Schema.from_dict(
+    {
+        "q": fields.String(
+            required=True,
+            validate=validate.Length(min=1, max=200),
+            metadata={
+                "description": "Words to find, in Chinese or English; every word must match. "
+                "Chinese terms of any length match where their characters stand together."
+            },
+        ),
+        "kind": DelimitedList(
+            fields.String(validate=validate.OneOf(SEARCH_KINDS)),
+            validate=validate.Length(min=1, max=5),
+            metadata={
+                "description": "Only these kinds of result (comma-separated): "
+                + ", ".join(SEARCH_KINDS)
+            },
+        ),
+        "limit": fields.Integer(
+            load_default=20,
+            validate=validate.Range(min=1, max=100),
+            metadata={"description": "Hits per page, 1 to 100."},
+        ),
+        "cursor": fields.String(
+            validate=validate.Length(min=1, max=200),
+            metadata={"description": "Opaque position from links.next or links.prev."},
+        ),
+    },
+    name="SearchQuery",
+)
+
+HitSchema = ma.Schema.from_dict(
+    {
+        "kind": fields.String(
+            required=True, metadata={"enum": SEARCH_KINDS, "description": "What the hit is."}
+        ),
+        "id": fields.String(required=True, metadata={"description": "Its id in its table."}),
+        "plan_id": fields.String(
+            required=True,
+            allow_none=True,
+            metadata={"description": "The plan it belongs to, if it belongs to one."},
+        ),
+        "name_zh": fields.String(required=True, metadata={"description": "Its name in Chinese."}),
+        "name_en": fields.String(required=True, metadata={"description": "Its name in English."}),
+        "snippet": fields.String(
+            required=True,
+            metadata={
+                "description": "HTML: a passage around the first match, escaped, matches in <mark>."
+            },
+        ),
+        "score": fields.Float(
+            required=True,
+            metadata={"description": "Relevance (BM25, lower is better); name matches weigh more."},
+        ),
+        "api_url": fields.String(required=True, metadata={"description": "The row in this API."}),
+        "url": fields.String(
+            required=True, metadata={"description": "The row's page for readers."}
+        ),
+    },
+    name="SearchHit",
+)
+
+SearchMetaSchema = ma.Schema.from_dict(
+    {
+        "total": fields.Integer(required=True, metadata={"description": "Hits on all pages."}),
+        "count": fields.Integer(required=True, metadata={"description": "Hits on this page."}),
+        "limit": fields.Integer(required=True, metadata={"description": "Largest page."}),
+        "query": fields.String(required=True, metadata={"description": "The query as searched."}),
+        "data_version": fields.String(
+            required=True, metadata={"description": "Release of the data."}
+        ),
+    },
+    name="SearchMeta",
+)
+
+SearchSchema = ma.Schema.from_dict(
+    {
+        "data": fields.List(fields.Nested(HitSchema), required=True),
+        "meta": fields.Nested(SearchMetaSchema, required=True),
+        "links": fields.Nested(LinksSchema, required=True),
+    },
+    name="SearchResults",
+)

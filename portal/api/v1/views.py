@@ -5,10 +5,10 @@ from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import RAISE, ValidationError
 
-from ... import query
+from ... import query, search
 from ..database import data_version, get_db, open_db
 from . import schemas
-from .paging import decode_cursor, encode_cursor, link
+from .paging import decode_cursor, decode_offset, encode_cursor, encode_offset, link
 from .resources import LISTINGS, SERIES, SINGULAR
 
 FORMATS = {"json": "application/json", "csv": "text/csv"}
@@ -170,6 +170,7 @@ def register(blp) -> None:
     for name in LISTINGS:
         _register_collection(blp, name)
     _register_series(blp)
+    _register_search(blp)
 
 
 def _register_collection(blp, name: str) -> None:
@@ -234,6 +235,72 @@ def _register_series(blp) -> None:
                 fixed={"indicator_id": [key]},
                 meta={"indicator": indicator},
             )
+
+
+def _register_search(blp) -> None:
+    @blp.route("/search", endpoint="search")
+    class Search(MethodView):
+        @blp.arguments(schemas.SearchQuerySchema, location="query", unknown=RAISE)
+        @blp.response(200, schemas.SearchSchema)
+        def get(self, args):
+            """Search everything
+
+            Plans, indicators, programmes, targets and achievements whose names, summaries or
+            quotes contain every word of the query, in Chinese or English; name matches first."""
+            return search_response(args)
+
+
+def search_response(args: dict) -> dict:
+    offset = 0
+    if "cursor" in args:
+        try:
+            offset = decode_offset(args["cursor"], args["q"])
+        except ValidationError as error:
+            abort(400, errors={"cursor": error.messages})
+    tables = (
+        [t for t, kind in search.KINDS.items() if kind in args["kind"]] if "kind" in args else None
+    )
+    hits, total = search.search(get_db(), args["q"], tables, args["limit"], offset)
+    end = offset + len(hits)
+    return {
+        "data": [
+            {
+                "kind": h.kind,
+                "id": h.id,
+                "plan_id": h.plan_id,
+                "name_zh": h.name_zh,
+                "name_en": h.name_en,
+                "snippet": search.snippet(h.text, args["q"]),
+                "score": round(h.score, 4),
+                "api_url": f"{API_ROOT}/{TABLES[h.kind]}/{h.id}",
+                "url": page_url(h),
+            }
+            for h in hits
+        ],
+        "meta": {
+            "total": total,
+            "count": len(hits),
+            "limit": args["limit"],
+            "query": args["q"],
+            "data_version": data_version(),
+        },
+        "links": {
+            "self": link(args.get("cursor")),
+            "next": link(encode_offset(end, args["q"])) if end < total else None,
+            "prev": link(encode_offset(max(0, offset - args["limit"]), args["q"]))
+            if offset
+            else None,
+        },
+    }
+
+
+TABLES = {kind: table for table, kind in search.KINDS.items()}
+API_ROOT = "/api/v1"
+
+
+def page_url(hit) -> str:
+    """Where a reader sees the hit."""
+    return f"/portal/{TABLES[hit.kind]}/{hit.id}"
 
 
 def index() -> dict:

@@ -1,0 +1,139 @@
+"""Search in Chinese and English, through the API and Datasette's own search box."""
+
+import sqlite3
+
+import pytest
+
+from portal import search
+
+# query, rows it must find (kind:id), rows it must not find
+CASES = [
+    ("专", {"target:sc27-t003"}, set()),  # 1 character: 专精特新
+    ("专利", {"achievement:bj16-a003", "target:sc27-t010"}, {"target:sc27-t002"}),  # 2 characters
+    ("人才", {"target:sc27-t007", "indicator:thousand_talents"}, {"target:sc27-t002"}),
+    ("孵化器", {"indicator:incubators", "program:tz13-p011"}, {"indicator:maker_spaces"}),  # 3
+    (
+        "高新技术企业",
+        {
+            "indicator:high_tech_enterprises",
+            "target:sc27-t002",
+            "achievement:tz13-a016",
+            "achievement:bj16-a008",
+        },
+        {"target:sc27-t003"},
+    ),  # 6
+    ("patent", {"indicator:invention_patent_grants", "target:sc27-t010"}, {"target:sc27-t002"}),
+    ("patents", {"indicator:invention_patent_grants"}, set()),
+    ("high-tech", {"indicator:high_tech_enterprises", "target:sc27-t002"}, {"target:sc27-t003"}),
+    ("HIGH-TECH", {"indicator:high_tech_enterprises"}, set()),
+    ("1500", {"target:sc27-t002"}, {"target:sc27-t003"}),
+    ("2027", {"plan:subcentre-st-doubling-2027", "target:sc27-t002"}, {"target:bd14-t002"}),
+    (
+        "人才 2027",
+        {"target:sc27-t007", "target:sc27-t008", "target:sc27-t009"},
+        {"target:tz13-t001", "indicator:thousand_talents"},
+    ),
+    ("talent 2027", {"target:sc27-t007"}, {"target:tz13-t001"}),
+    ("１５００", {"target:sc27-t002"}, set()),  # full-width digits
+    ("专利 火星", set(), {"achievement:bj16-a003"}),  # every word must match
+    ("zyxwvut", set(), set()),
+]
+
+
+@pytest.fixture(scope="module")
+def conn(db_path):
+    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    yield connection
+    connection.close()
+
+
+def found(conn, query):
+    hits, total = search.search(conn, query, limit=1000)
+    assert len(hits) == total
+    return {f"{h.kind}:{h.id}" for h in hits}
+
+
+@pytest.mark.parametrize("query, must, must_not", CASES, ids=[c[0] for c in CASES])
+def test_search_finds_what_it_must_and_nothing_it_must_not(conn, query, must, must_not):
+    hits = found(conn, query)
+    assert must <= hits
+    assert not (must_not & hits)
+    if not must:
+        assert hits == set()
+
+
+def test_chinese_terms_match_exactly_where_the_characters_stand_together(conn):
+    """Checked against a plain substring scan: the index misses nothing and adds nothing."""
+    for term in ("专利", "人才", "孵化", "企业", "平台", "基地", "科普"):
+        scan = {
+            f"target:{r[0]}"
+            for r in conn.execute(
+                "SELECT target_id FROM targets t JOIN indicators i USING (indicator_id) "
+                "JOIN themes th ON th.theme_id = i.theme_id "
+                "WHERE instr(i.name_zh || th.name_zh || t.source_quote || "
+                "coalesce(t.note_en, ''), ?)",
+                [term],
+            )
+        }
+        assert {h for h in found(conn, term) if h.startswith("target:")} == scan, term
+
+
+def test_a_name_match_ranks_before_a_match_deep_in_a_quote(conn):
+    hits, _ = search.search(conn, "孵化器")
+    kinds = [h.kind for h in hits]
+    assert hits[0].name_zh.find("孵化器") >= 0 or kinds[0] == "program"
+    indicator = next(i for i, h in enumerate(hits) if h.id == "incubators")
+    quote_only = [i for i, h in enumerate(hits) if "孵化器" not in h.name_zh]
+    assert indicator < max(quote_only)
+
+
+def test_snippets_mark_the_matches_and_escape_everything_else():
+    text = "<b>高新技术企业</b>突破1500家"
+    assert search.snippet(text, "1500") == "&lt;b&gt;高新技术企业&lt;/b&gt;突破<mark>1500</mark>家"
+
+
+@pytest.mark.parametrize("query", ["", "   ", "!!!", "“”、。", "AND OR NOT", '"*^:()', "x" * 500])
+def test_odd_queries_give_an_empty_result_or_a_400_never_an_error(api, query):
+    response = api.get("/api/v1/search", query_string={"q": query})
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert response.json["errors"]["q"]
+    else:
+        assert response.json["data"] == [] or query == "AND OR NOT"
+
+
+def test_the_search_api_answers_in_the_envelope(api):
+    body = api.get("/api/v1/search?q=1500").json
+    assert body["meta"]["total"] == 1
+    assert body["data"] == [
+        {
+            "kind": "target",
+            "id": "sc27-t002",
+            "plan_id": "subcentre-st-doubling-2027",
+            "name_zh": "高新技术企业",
+            "name_en": "high-tech enterprises",
+            "snippet": "高新技术企业突破<mark>1500</mark>家",
+            "score": body["data"][0]["score"],
+            "api_url": "/api/v1/targets/sc27-t002",
+            "url": body["data"][0]["url"],
+        }
+    ]
+
+
+def test_search_pages_through_all_hits(api):
+    first = api.get("/api/v1/search?q=企业&limit=5").json
+    seen, url = [], "/api/v1/search?q=企业&limit=5"
+    while url:
+        body = api.get(url).json
+        seen += [(h["kind"], h["id"]) for h in body["data"]]
+        url = body["links"]["next"]
+    assert len(seen) == len(set(seen)) == first["meta"]["total"]
+
+
+def test_datasettes_search_box_finds_two_character_terms(portal):
+    rows = portal.get("/portal/targets.json?_search=专利&_shape=array").json()
+    assert "sc27-t010" in {r["target_id"] for r in rows}
+    assert all("专利" in r["source_quote"] or "patent" in r["indicator_id"] for r in rows)
+    assert portal.get("/portal/targets.json?_search=!!&_shape=array").json() == []
+    page = portal.get("/portal/programs?_search=孵化器").text
+    assert 'name="_search"' in page
