@@ -224,10 +224,9 @@ def _figure_draft(figure, line, half, span, previous_end, plan, stack, indicator
     if figure.quantity is not None:
         converted = numbers.in_unit(figure.text, unit) if unit else figure.quantity
         value = _format(converted)
-    qualifier = figure.qualifier or _qualifier_before(
-        half[max(sentence_start, previous_end) : figure.start]
-    )
-    basis = _guess_basis(printed_unit, before, printed_time)
+    clause = half[max(sentence_start, previous_end) : figure.start]
+    qualifier = figure.qualifier or _qualifier_before(clause)
+    basis = _guess_basis(printed_unit, before, clause, printed_time)
     year, period_start, note = "", "", [figure.note] if figure.note else []
     if time:
         year = str(time[1])
@@ -273,9 +272,10 @@ def _guess_kind(time, before: str, stack: list[_Heading], plan: Plan) -> str:
     return "target"
 
 
-def _guess_basis(printed_unit: str, before: str, time) -> str:
+def _guess_basis(printed_unit: str, before: str, clause: str, time) -> str:
+    """growth, share, cumulative, annual or stock, from the unit and the words before."""
     kind = numbers.unit_kind(printed_unit) if printed_unit else "count"
-    near = before[-12:]
+    near = clause[-16:]
     if kind in ("percent", "倍") and any(w in near for w in ("增长", "增速", "增幅", "翻")):
         return "growth"
     if kind == "percent":
