@@ -131,7 +131,7 @@ def diff_command(old, new, output_format):
     """List the rows added, removed and changed from OLD to NEW, table by table.
 
     OLD and NEW are git revisions (their datasets/ is read), folders of CSVs or .zip data
-    packages: `portal diff v1.0.0 HEAD`, `portal diff HEAD datasets`.
+    packages: `portal diff HEAD~1 HEAD`, `portal diff HEAD datasets`.
     """
     try:
         diffs = diff_versions(old, new)
