@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from . import search
+from . import progress, search
 
 # Every figure and goal of an indicator as one series, one row a point, ready to draw.
 SERIES = """
@@ -25,4 +25,5 @@ def create_derived(conn: sqlite3.Connection) -> None:
     """Create every derived view and table in a freshly loaded database."""
     for sql in VIEWS.values():
         conn.execute(sql)
+    progress.create_progress(conn)
     search.create_indexes(conn)

@@ -73,7 +73,7 @@ def where_clause(listing: Listing, filters: dict, q: str | None) -> tuple[list[s
         else:
             clauses.append(f"{f.column} {f.op} ?")
             params.append(value)
-    if q:
+    if q and listing.text_columns:
         for term in q.split():
             like = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             clauses.append(

@@ -94,6 +94,20 @@ LISTINGS = {
     ),
 }
 
+PROGRESS = Listing(
+    table="progress",
+    key="target_id",
+    filters=(
+        Filter("plan_id", "plan_id"),
+        Filter("region_code", "region_code"),
+        Filter("indicator_id", "indicator_id"),
+        Filter("status", "status"),
+        Filter("target_year", "target_year", int),
+    ),
+    sortable=("target_id", "target_year", "status", "plan_id", "indicator_id"),
+    default_sort=("target_id",),
+)
+
 # Every target and achievement of one indicator (the `series` view), for /indicators/{id}/series.
 SERIES = Listing(
     table="series",
@@ -122,4 +136,5 @@ SINGULAR = {
     "achievements": "Achievement",
     "programs": "Program",
     "series": "Series",
+    "progress": "Progress",
 }

@@ -4,6 +4,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 from webargs.fields import DelimitedList
 
+from ...progress import STATUSES
 from ...tableschema import TableSchema, load_schemas
 from .resources import LISTINGS, SINGULAR
 
@@ -139,10 +140,11 @@ def query_schema(name: str, listing=None, fixed: tuple[str, ...] = ()) -> type[m
             spec[f.name] = fields.Integer(
                 validate=_YEAR, metadata={"description": f"Only rows {word} this year."}
             )
-    spec["q"] = fields.String(
-        validate=validate.Length(min=1, max=200),
-        metadata={"description": "Words that every row must contain."},
-    )
+    if listing.text_columns:
+        spec["q"] = fields.String(
+            validate=validate.Length(min=1, max=200),
+            metadata={"description": "Words that every row must contain."},
+        )
     choices = "|".join(listing.sortable)
     spec["sort"] = Sort(
         listing.sortable,
@@ -241,6 +243,74 @@ SeriesPointSchema = ma.Schema.from_dict(
     name="SeriesPoint",
 )
 
+ProgressSchema = ma.Schema.from_dict(
+    {
+        "target_id": _described("targets", "target_id", fields.String),
+        "plan_id": _described("targets", "plan_id", fields.String),
+        "indicator_id": _described("targets", "indicator_id", fields.String),
+        "region_code": _described("targets", "region_code", fields.String),
+        "target_year": _described("targets", "target_year", fields.Integer),
+        "comparator": _described("targets", "comparator", fields.String),
+        "target_value": fields.Float(
+            required=True, metadata={"description": "The target, in the indicator's unit."}
+        ),
+        "baseline_id": fields.String(
+            required=True,
+            allow_none=True,
+            metadata={
+                "description": "The latest figure before the target year (an achievement_id)."
+            },
+        ),
+        "baseline_year": fields.Integer(
+            required=True, allow_none=True, metadata={"description": "Year of the baseline."}
+        ),
+        "baseline_value": fields.Float(
+            required=True,
+            allow_none=True,
+            metadata={"description": "The baseline, in the indicator's unit."},
+        ),
+        "earliest_id": fields.String(
+            required=True,
+            allow_none=True,
+            metadata={
+                "description": "The earliest figure, where there are two (an achievement_id)."
+            },
+        ),
+        "earliest_year": fields.Integer(
+            required=True, allow_none=True, metadata={"description": "Year of the earliest figure."}
+        ),
+        "earliest_value": fields.Float(
+            required=True,
+            allow_none=True,
+            metadata={"description": "The earliest figure, in the indicator's unit."},
+        ),
+        "growth_needed": fields.Float(
+            required=True,
+            allow_none=True,
+            metadata={
+                "description": "Compound annual growth (% a year) from the baseline to the target."
+            },
+        ),
+        "growth_achieved": fields.Float(
+            required=True,
+            allow_none=True,
+            metadata={
+                "description": "Compound annual growth (% a year) from the earliest figure to the "
+                "baseline."
+            },
+        ),
+        "status": fields.String(
+            required=True,
+            metadata={
+                "description": "achieved, on_track, needs_acceleration, no_trend (one figure only) "
+                "or no_baseline.",
+                "enum": list(STATUSES),
+            },
+        ),
+    },
+    name="Progress",
+)
+
 SeriesMetaSchema = ma.Schema.from_dict(
     {
         "total": fields.Integer(
@@ -260,6 +330,9 @@ SeriesMetaSchema = ma.Schema.from_dict(
     },
     name="SeriesMeta",
 )
+
+ROWS["series"] = SeriesPointSchema
+ROWS["progress"] = ProgressSchema
 
 SeriesSchema = ma.Schema.from_dict(
     {

@@ -9,7 +9,7 @@ from ... import query, search
 from ..database import data_version, get_db, open_db
 from . import schemas
 from .paging import decode_cursor, decode_offset, encode_cursor, encode_offset, link
-from .resources import LISTINGS, SERIES, SINGULAR
+from .resources import LISTINGS, PROGRESS, SERIES, SINGULAR
 
 FORMATS = {"json": "application/json", "csv": "text/csv"}
 
@@ -119,14 +119,12 @@ def csv_response(name, listing, filters, args, sort, after, before) -> Response:
 
 
 def _csv(name: str, listing: query.Listing, rows, args: dict) -> Response:
+    """Rows as CSV with the columns of the listing's row schema, numbers never neutralised."""
     from ...exports import csv_chunks
 
-    columns = list(
-        schemas.TABLE_SCHEMAS[listing.table].field_names
-        if listing.table in schemas.TABLE_SCHEMAS
-        else schemas.SeriesPointSchema().fields
-    )
-    numeric = {c for c in columns if _is_numeric(listing.table, c)}
+    row_fields = schemas.ROWS[listing.table]().fields
+    columns = list(row_fields)
+    numeric = {c for c, f in row_fields.items() if isinstance(f, schemas.fields.Number)}
     body = csv_chunks(
         columns,
         (tuple(row[c] for c in columns) for row in rows),
@@ -139,12 +137,6 @@ def _csv(name: str, listing: query.Listing, rows, args: dict) -> Response:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
-
-
-def _is_numeric(table: str, column: str) -> bool:
-    if table in schemas.TABLE_SCHEMAS:
-        return schemas.TABLE_SCHEMAS[table].field(column).type in ("integer", "number")
-    return column in ("year", "period_start", "period_end", "value")
 
 
 def item_response(name: str, key: str, args: dict):
@@ -171,6 +163,7 @@ def register(blp) -> None:
         _register_collection(blp, name)
     _register_series(blp)
     _register_search(blp)
+    _register_progress(blp)
 
 
 def _register_collection(blp, name: str) -> None:
@@ -235,6 +228,30 @@ def _register_series(blp) -> None:
                 fixed={"indicator_id": [key]},
                 meta={"indicator": indicator},
             )
+
+
+def _register_progress(blp) -> None:
+    envelope = schemas.ma.Schema.from_dict(
+        {
+            "data": schemas.fields.List(
+                schemas.fields.Nested(schemas.ProgressSchema), required=True
+            ),
+            "meta": schemas.fields.Nested(schemas.MetaSchema, required=True),
+            "links": schemas.fields.Nested(schemas.LinksSchema, required=True),
+        },
+        name="ProgressList",
+    )
+
+    @blp.route("/progress", endpoint="progress_list")
+    class Progress(MethodView):
+        @blp.arguments(schemas.query_schema("progress", PROGRESS), location="query", unknown=RAISE)
+        @blp.response(200, envelope)
+        def get(self, args):
+            """Progress against targets
+
+            For each numeric target: the baseline, the growth needed to reach the target, the
+            growth achieved so far and a status, computed by the build from the achievements."""
+            return list_response("progress", PROGRESS, args)
 
 
 def _register_search(blp) -> None:
