@@ -32,6 +32,7 @@ validate: install
 
 build: validate
 	$(BIN)/portal build --db $(DB)
+	$(BIN)/portal downloads --db $(DB)
 
 lint: install
 	$(BIN)/ruff check portal tests

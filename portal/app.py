@@ -5,6 +5,7 @@ from flask import Flask
 from . import paths
 from .api import database, init_api
 from .assets import assets
+from .pages import pages
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -18,4 +19,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     database.init_app(app)
     init_api(app)
     app.register_blueprint(assets)
+    app.register_blueprint(pages)
     return app

@@ -9,8 +9,8 @@ from .app import create_app as create_flask_app
 from .site import create_datasette
 
 # Paths the Flask app answers; everything else is Datasette's.
-FLASK_PREFIXES = ("/api/", "/static/")
-FLASK_PATHS = ("/api",)
+FLASK_PREFIXES = ("/api/", "/static/", "/plans/", "/indicators/", "/downloads/", "/read/")
+FLASK_PATHS = ("/", "/api", "/search", "/indicators", "/downloads")
 
 
 def create_app(db_path: Path | None = None):

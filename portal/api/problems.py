@@ -98,7 +98,9 @@ class Api(SmorestApi):
 
     def handle_http_exception(self, error: HTTPException):
         if not request.path.startswith("/api/"):
-            return error  # the pages and static files answer with Flask's own error pages
+            from ..pages import error_page
+
+            return error_page(error)
         data = getattr(error, "data", None) or {}
         errors = data.get("errors") or flatten_errors(data.get("messages", {}))
         detail = data.get("message") or error.description

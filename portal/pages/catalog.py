@@ -1,0 +1,136 @@
+"""What the reading pages show, read from the built database."""
+
+import sqlite3
+
+
+def rows(conn: sqlite3.Connection, sql: str, params=()) -> list[dict]:
+    return [dict(r) for r in conn.execute(sql, params)]
+
+
+def one(conn: sqlite3.Connection, sql: str, params=()) -> dict | None:
+    row = conn.execute(sql, params).fetchone()
+    return dict(row) if row else None
+
+
+def plans(conn) -> list[dict]:
+    """Every plan with its region and the number of its targets, achievements and programmes."""
+    return rows(
+        conn,
+        """
+        SELECT p.*, r.name_zh AS region_zh, r.name_en AS region_en,
+          (SELECT count(*) FROM targets t WHERE t.plan_id = p.plan_id) AS targets,
+          (SELECT count(*) FROM achievements a WHERE a.plan_id = p.plan_id) AS achievements,
+          (SELECT count(*) FROM programs g WHERE g.plan_id = p.plan_id) AS programs
+        FROM plans p JOIN regions r USING (region_code)
+        ORDER BY p.published_on""",
+    )
+
+
+def themes(conn) -> list[dict]:
+    return rows(
+        conn,
+        """
+        SELECT th.*, count(i.indicator_id) AS indicators
+        FROM themes th LEFT JOIN indicators i USING (theme_id)
+        GROUP BY th.theme_id ORDER BY indicators DESC, th.theme_id""",
+    )
+
+
+def plan(conn, plan_id: str) -> dict | None:
+    return one(
+        conn,
+        """
+        SELECT p.*, r.name_zh AS region_zh, r.name_en AS region_en
+        FROM plans p JOIN regions r USING (region_code) WHERE plan_id = ?""",
+        [plan_id],
+    )
+
+
+_INDICATOR_COLUMNS = """i.name_zh AS indicator_zh, i.name_en AS indicator_en, i.unit, i.unit_en,
+    r.name_zh AS region_zh, r.name_en AS region_en"""
+
+
+def targets(conn, plan_id: str) -> list[dict]:
+    """A plan's targets with their indicator, region and progress."""
+    return rows(
+        conn,
+        f"""
+        SELECT t.*, {_INDICATOR_COLUMNS}, pr.baseline_value, pr.baseline_year,
+               pr.growth_needed, pr.growth_achieved, pr.status
+        FROM targets t JOIN indicators i USING (indicator_id)
+        JOIN regions r ON r.region_code = t.region_code
+        LEFT JOIN progress pr USING (target_id)
+        WHERE t.plan_id = ? ORDER BY t.target_id""",
+        [plan_id],
+    )
+
+
+def achievements(conn, plan_id: str) -> list[dict]:
+    return rows(
+        conn,
+        f"""
+        SELECT a.*, {_INDICATOR_COLUMNS}
+        FROM achievements a JOIN indicators i USING (indicator_id)
+        JOIN regions r ON r.region_code = a.region_code
+        WHERE a.plan_id = ? ORDER BY a.achievement_id""",
+        [plan_id],
+    )
+
+
+def program_tree(conn, plan_id: str) -> list[dict]:
+    """A plan's programmes as a tree: pillars with their tasks, tasks with their measures."""
+    nodes = rows(
+        conn, "SELECT * FROM programs WHERE plan_id = ? ORDER BY ordinal, program_id", [plan_id]
+    )
+    by_id = {n["program_id"]: n | {"children": []} for n in nodes}
+    roots = []
+    for node in by_id.values():
+        parent = by_id.get(node["parent_id"])
+        (parent["children"] if parent else roots).append(node)
+    return roots
+
+
+def indicator(conn, indicator_id: str) -> dict | None:
+    return one(
+        conn,
+        """
+        SELECT i.*, th.name_zh AS theme_zh, th.name_en AS theme_en
+        FROM indicators i JOIN themes th USING (theme_id) WHERE indicator_id = ?""",
+        [indicator_id],
+    )
+
+
+def indicators(conn, theme_id: str | None = None) -> list[dict]:
+    sql = """SELECT i.*, th.name_zh AS theme_zh, th.name_en AS theme_en,
+               (SELECT count(*) FROM series s WHERE s.indicator_id = i.indicator_id) AS points
+             FROM indicators i JOIN themes th USING (theme_id)"""
+    if theme_id:
+        return rows(conn, sql + " WHERE theme_id = ? ORDER BY i.indicator_id", [theme_id])
+    return rows(conn, sql + " ORDER BY th.theme_id, i.indicator_id")
+
+
+def series(conn, indicator_id: str) -> list[dict]:
+    """Every figure and goal of an indicator, with region and plan, by year."""
+    return rows(
+        conn,
+        """
+        SELECT s.*, r.name_zh AS region_zh, r.name_en AS region_en,
+               p.title_zh AS plan_zh, p.title_en AS plan_en, pr.status
+        FROM series s JOIN regions r USING (region_code) JOIN plans p USING (plan_id)
+        LEFT JOIN progress pr ON pr.target_id = s.point_id
+        WHERE s.indicator_id = ? ORDER BY s.year, s.kind, s.point_id""",
+        [indicator_id],
+    )
+
+
+def readable_url(conn, table: str, key: str) -> str | None:
+    """The page a reader sees a row on."""
+    if table == "plans":
+        return f"/plans/{key}" if plan(conn, key) else None
+    if table == "indicators":
+        return f"/indicators/{key}" if indicator(conn, key) else None
+    keys = {"targets": "target_id", "achievements": "achievement_id", "programs": "program_id"}
+    if table not in keys:
+        return None
+    row = one(conn, f"SELECT plan_id FROM {table} WHERE {keys[table]} = ?", [key])
+    return f"/plans/{row['plan_id']}#{key}" if row else None

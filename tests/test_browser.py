@@ -1,0 +1,184 @@
+"""The pages in a real browser: headless Chromium against the real gunicorn server."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from portal import paths
+
+CHROMIUM = os.environ.get("PORTAL_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = paths.BUILD / "screenshots"
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+    reason="Chromium is not installed (.ci/run installs Debian's chromium)",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(db_path, tmp_path_factory):
+    """gunicorn with the Procfile's settings, serving the test database on a free port."""
+    port = free_port()
+    downloads = tmp_path_factory.mktemp("downloads")
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "PORTAL_DB": str(db_path),
+        "WEB_CONCURRENCY": "1",
+        "PORTAL_DOWNLOADS": str(downloads),
+    }
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    process = subprocess.Popen(
+        [
+            str(gunicorn),
+            "-c",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "portal.asgi:create_app()",
+        ],
+        cwd=paths.ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/api/v1/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("the server did not start: " + process.stderr.read().decode()[-2000:])
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records console errors and failed requests."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url}"))
+    yield page
+    context.close()
+
+
+def shot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_home_lists_five_plans(server, page):
+    page.goto(server + "/")
+    assert page.locator("#plans .card").count() == 5
+    assert page.locator("#plans .card h3 a").first.is_visible()
+    shot(page, "home-zh")
+    assert page.problems == []
+
+
+def test_a_plan_page_shows_targets_and_a_programme_tree(server, page):
+    page.goto(server + "/plans/subcentre-st-doubling-2027")
+    assert page.locator("#targets tbody tr").count() >= 16
+    pillars = page.locator("li.level-pillar > details")
+    assert pillars.count() == 6
+    first_task = page.locator("li.level-pillar li.level-task").first
+    assert first_task.is_visible()
+    pillars.first.locator("> summary").click()  # a pillar folds away
+    assert not first_task.is_visible()
+    shot(page, "plan-subcentre")
+    assert page.problems == []
+
+
+def test_the_indicator_chart_draws_a_series_per_region(server, page):
+    page.goto(server + "/indicators/high_tech_enterprises?lang=en")
+    page.wait_for_selector("canvas#chart[data-rendered=true]")
+    labels = page.evaluate("Chart.getChart('chart').data.datasets.map(d => d.label)")
+    regions = {label.split(" · ")[0] for label in labels}
+    assert {"Tongzhou District", "Beijing", "Baodi District"} <= regions
+    box = page.locator("canvas#chart").bounding_box()
+    assert box["width"] > 300 and box["height"] > 200
+    shot(page, "indicator-high-tech-en")
+    assert page.problems == []
+
+
+def test_the_language_switch_changes_the_page_and_is_remembered(server, page):
+    page.goto(server + "/")
+    assert page.locator("h2").first.inner_text() == "规划"
+    page.click("#language-switch")
+    page.wait_for_load_state()
+    assert page.locator("h2").first.inner_text() == "Plans"
+    page.goto(server + "/plans/baodi-st-14fyp")
+    assert page.locator("#targets h2").inner_text().startswith("Targets")
+    shot(page, "plan-baodi-en")
+    assert page.problems == []
+
+
+def test_search_from_any_page_finds_two_character_terms(server, page):
+    page.goto(server + "/indicators/")
+    page.fill("#site-search", "专利")
+    page.press("#site-search", "Enter")
+    page.wait_for_selector("#result-count")
+    assert page.locator("#results-achievement li").count() >= 1
+    assert page.locator(".snippet mark").first.inner_text() == "专利"
+    shot(page, "search-patent")
+    assert page.problems == []
+
+
+def test_pages_fit_a_phone_and_work_with_a_keyboard(server, browser):
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.goto(server + "/plans/baodi-st-14fyp")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375 + 1, "the page scrolls sideways on a phone"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    shot(page, "plan-baodi-phone")
+    context.close()
+
+
+def test_the_api_docs_page_renders_offline(server, page):
+    page.goto(server + "/api/v1/docs")
+    page.wait_for_selector(".opblock", timeout=15000)
+    assert page.locator(".opblock").count() >= 16
+    assert page.problems == []

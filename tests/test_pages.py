@@ -1,0 +1,154 @@
+"""The reading pages, in process: what each shows, in both languages, safely escaped."""
+
+import json
+import re
+import shutil
+import sqlite3
+
+import pytest
+
+from portal.app import create_app
+from portal.build import build_database
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_home_lists_the_five_plans_with_their_counts(api, db_path):
+    page = text(api.get("/?lang=en"))
+    conn = sqlite3.connect(db_path)
+    for (plan_id,) in conn.execute("SELECT plan_id FROM plans"):
+        assert f'href="/plans/{plan_id}"' in page
+        targets = conn.execute(
+            "SELECT count(*) FROM targets WHERE plan_id = ?", [plan_id]
+        ).fetchone()[0]
+        assert f"{targets} targets" in page
+    assert page.count('class="card"') == 5
+    assert (
+        'action="/search"' in page
+        and 'href="/downloads/"' in page
+        and 'href="/api/v1/docs"' in page
+    )
+
+
+def test_a_plan_page_shows_its_citation_targets_and_programme_tree(api):
+    page = text(api.get("/plans/subcentre-st-doubling-2027?lang=zh"))
+    assert "通政发〔2024〕19号" in page
+    assert 'id="sc27-t002"' in page and "1500家" in page
+    assert page.count('class="level-pillar"') == 6  # five task groups and the safeguards
+    assert page.count('class="level-task"') >= 20
+    assert "强化名校院所集聚" in page
+
+
+def test_progress_is_shown_against_each_target(api):
+    page = text(api.get("/plans/baodi-st-14fyp?lang=en"))
+    row = re.search(r'<tr id="bd14-t002">(.*?)</tr>', page, re.S).group(1)
+    assert "151" in row and "(2019)" in row and "On track" in row
+
+
+def test_the_indicator_page_carries_a_chart_of_every_region(api):
+    page = text(api.get("/indicators/high_tech_enterprises?lang=en"))
+    chart = json.loads(re.search(r'id="chart-data">(.*?)</script>', page, re.S).group(1))
+    regions = {d["label"].split(" · ")[0] for d in chart["datasets"]}
+    assert {"Tongzhou District", "Beijing", "Baodi District"} <= regions
+    baodi = [d for d in chart["datasets"] if d["label"].startswith("Baodi")]
+    assert [(p["x"], p["y"]) for d in baodi for p in d["data"]] == [
+        (2015, 58),
+        (2019, 151),
+        (2025, 280),
+    ]
+    assert page.count('<tr id="') == 6  # the text alternative: every point in a table
+
+
+def test_the_language_is_chosen_remembered_and_formats_numbers(api):
+    english = api.get("/plans/subcentre-st-doubling-2027?lang=en")
+    assert "lang=en" in english.headers["Set-Cookie"]
+    assert "Targets" in text(english) and "≥ 1,500 enterprises" not in text(english)
+    assert "&gt; 1,500 enterprises" in text(english)
+    remembered = text(api.get("/indicators/high_tech_enterprises"))  # the cookie is kept
+    assert '<html lang="en">' in remembered
+    chinese = text(api.get("/indicators/high_tech_enterprises?lang=zh"))
+    assert '<html lang="zh-Hans">' in chinese and "1,500 家" in chinese
+
+
+def test_search_page_groups_results_by_kind_with_marked_snippets(api):
+    page = text(api.get("/search?q=专利&lang=en"))
+    assert 'id="results-indicator"' in page and 'id="results-achievement"' in page
+    assert "<mark>专利</mark>" in page
+    assert 'href="/plans/beijing-st-work-report-2016#bj16-a003"' in page
+
+
+def test_a_data_table_row_leads_to_its_readable_page(api, portal):
+    assert (
+        api.get("/read/targets/sc27-t002").headers["Location"]
+        == "/plans/subcentre-st-doubling-2027#sc27-t002"
+    )
+    assert (
+        api.get("/read/indicators/high_tech_enterprises").headers["Location"]
+        == "/indicators/high_tech_enterprises"
+    )
+    assert api.get("/read/targets/nothing").status_code == 404
+    assert 'href="/read/targets/sc27-t002"' in portal.get("/portal/targets/sc27-t002").text
+
+
+def test_an_unknown_page_is_a_readable_404(api):
+    response = api.get("/plans/no-such-plan")
+    assert response.status_code == 404
+    assert response.content_type.startswith("text/html")
+
+
+def test_downloads_page_lists_the_files_with_sizes_and_citations(
+    api, db_path, tmp_path, monkeypatch
+):
+    from portal.exports import build_downloads
+
+    monkeypatch.setenv("PORTAL_DOWNLOADS", str(tmp_path))
+    build_downloads(db_path, tmp_path)
+    page = text(api.get("/downloads/?lang=en"))
+    for name in ("portal-data-latest.zip", "portal-data-latest.xlsx", "portal-latest.db"):
+        assert f'href="/downloads/{name}"' in page
+    assert "KB" in page and "通政发〔2024〕19号" in page and "## 1.0.0" in page
+    response = api.get("/downloads/portal-data-latest.zip")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert response.data[:2] == b"PK"
+    assert api.get("/downloads/..%2Fportal.db").status_code == 404
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    """A database whose text carries markup, as a hostile or careless source might."""
+    from portal import paths
+
+    folder = tmp_path_factory.mktemp("planted")
+    shutil.copytree(paths.DATASETS, folder / "datasets")
+    plans = folder / "datasets" / "plans.csv"
+    plans.write_text(
+        plans.read_text(encoding="utf-8").replace(
+            "Baodi District 14th Five-Year Science and Technology Innovation Plan",
+            '"Baodi <script>alert(1)</script> ""><img src=x onerror=alert(2)>"',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    db = folder / "planted.db"
+    build_database(db, folder / "datasets")
+    return create_app({"PORTAL_DB": str(db)}).test_client()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?lang=en",
+        "/plans/baodi-st-14fyp?lang=en",
+        "/indicators/high_tech_enterprises?lang=en",
+        "/search?q=Baodi&lang=en",
+        "/downloads/?lang=en",
+    ],
+)
+def test_markup_in_the_data_is_shown_as_text(planted, url):
+    page = text(planted.get(url))
+    assert "<script>alert(1)</script>" not in page
+    assert "<img src=x" not in page
+    assert "&lt;script&gt;" in page or "\\u003cscript\\u003e" in page
