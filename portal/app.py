@@ -5,6 +5,7 @@ from flask import Flask
 from . import paths
 from .api import database, init_api
 from .assets import assets
+from .health import health
 from .pages import pages
 
 
@@ -20,4 +21,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_api(app)
     app.register_blueprint(assets)
     app.register_blueprint(pages)
+    app.register_blueprint(health)
     return app

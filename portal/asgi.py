@@ -6,11 +6,16 @@ from a2wsgi import WSGIMiddleware
 
 from . import paths
 from .app import create_app as create_flask_app
+from .security import SecureHeaders
 from .site import create_datasette
 
 # Paths the Flask app answers; everything else is Datasette's.
 FLASK_PREFIXES = ("/api/", "/static/", "/plans/", "/indicators/", "/downloads/", "/read/")
-FLASK_PATHS = ("/", "/api", "/search", "/indicators", "/downloads")
+FLASK_PATHS = ("/", "/api", "/search", "/indicators", "/downloads", "/healthz", "/readyz")
+
+
+def served_by_flask(path: str) -> bool:
+    return path.startswith(FLASK_PREFIXES) or path in FLASK_PATHS
 
 
 def create_app(db_path: Path | None = None):
@@ -20,10 +25,9 @@ def create_app(db_path: Path | None = None):
     datasette = create_datasette(db_path).app()
 
     async def portal(scope, receive, send):
-        path = scope.get("path", "")
-        if scope["type"] == "http" and (path.startswith(FLASK_PREFIXES) or path in FLASK_PATHS):
+        if scope["type"] == "http" and served_by_flask(scope.get("path", "")):
             await flask_app(scope, receive, send)
         else:
             await datasette(scope, receive, send)
 
-    return portal
+    return SecureHeaders(portal, strict_paths=served_by_flask)

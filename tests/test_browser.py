@@ -182,3 +182,12 @@ def test_the_api_docs_page_renders_offline(server, page):
     page.wait_for_selector(".opblock", timeout=15000)
     assert page.locator(".opblock").count() >= 16
     assert page.problems == []
+
+
+def test_datasette_pages_work_under_the_content_security_policy(server, page):
+    page.goto(server + "/portal/targets?_search=专利")
+    assert page.locator("table.rows-and-columns tbody tr").count() >= 1
+    page.goto(server + "/portal/targets/sc27-t002")
+    page.click("text=Readable page")
+    page.wait_for_url("**/plans/subcentre-st-doubling-2027#sc27-t002")
+    assert page.problems == []

@@ -1,0 +1,251 @@
+"""Hardening: headers, refused paths, read-only SQL, hostile input, builds that lose nothing."""
+
+import asyncio
+import hashlib
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from portal import paths
+from portal.api.v1.resources import LISTINGS
+
+SECURITY_HEADERS = (
+    "x-content-type-options",
+    "referrer-policy",
+    "content-security-policy",
+    "x-frame-options",
+)
+
+
+def raw_get(app, path: str):
+    """Call the ASGI app with a path exactly as a client might send it, unnormalised."""
+    messages = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        messages.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"localhost")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    asyncio.run(app(scope, receive, send))
+    start = messages[0]
+    return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/plans/baodi-st-14fyp",
+        "/api/v1/targets",
+        "/api/v1/nothing",
+        "/portal/targets",
+        "/portal",
+        "/static/css/portal.css",
+        "/api/v1/openapi.json",
+        "/no-such-page",
+    ],
+)
+def test_every_response_carries_the_security_headers(portal, url):
+    headers = portal.get(url).headers
+    for name in SECURITY_HEADERS:
+        assert name in headers, f"{url} lacks {name}"
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_portals_own_pages_allow_no_inline_script(portal):
+    csp = portal.get("/indicators/high_tech_enterprises").headers["content-security-policy"]
+    assert "script-src 'self';" in csp and "unsafe-inline" not in csp
+
+
+@pytest.mark.parametrize(
+    "path", ["//evil.example/", "//evil.example/portal", "/\\evil.example", "/\\/evil.example/"]
+)
+def test_no_open_redirect(portal_app, path):
+    status, headers = raw_get(portal_app, path)
+    assert status == 404
+    assert "location" not in headers
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/-/versions",
+        "/-/versions.json",
+        "/-/plugins.json",
+        "/-/threads",
+        "/-/settings.json",
+        "/-/actor.json",
+    ],
+)
+def test_server_introspection_pages_are_hidden(portal, path):
+    assert portal.get(path).status_code == 404
+
+
+def test_the_data_descriptions_stay_public(portal):
+    assert portal.get("/-/metadata.json").status_code == 200
+    assert portal.get("/-/databases.json").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "INSERT INTO themes VALUES ('x', 'x', 'x', 'x')",
+        "DELETE FROM targets",
+        "UPDATE targets SET value = 0",
+        "ATTACH DATABASE 'other.db' AS other",
+        "PRAGMA writable_schema = 1",
+        "DROP TABLE targets",
+        "CREATE TABLE t (x)",
+        "SELECT 1; DELETE FROM targets",
+    ],
+)
+def test_sql_can_read_but_never_write(portal, db_path, sql):
+    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    response = portal.get("/portal.json", params={"sql": sql})
+    assert response.status_code in (400, 403)
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+
+
+def test_a_slow_query_is_stopped_with_a_clear_error(portal):
+    sql = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+    started = time.monotonic()
+    response = portal.get("/portal.json", params={"sql": sql})
+    assert time.monotonic() - started < 10
+    assert response.status_code == 400
+    assert "too long" in response.json()["error"]
+    assert portal.get("/api/v1/plans").status_code == 200  # the server answers on
+
+
+def test_health_and_readiness(portal):
+    assert portal.get("/healthz").json() == {"status": "ok"}
+    ready = portal.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["data_version"]
+
+
+def test_not_ready_without_a_database(tmp_path):
+    from portal.app import create_app
+
+    client = create_app({"PORTAL_DB": str(tmp_path / "missing.db")}).test_client()
+    assert client.get("/readyz").status_code == 503
+    assert client.get("/healthz").status_code == 200
+
+
+HOSTILE = st.one_of(
+    st.sampled_from(
+        [
+            "'",
+            '"',
+            "]",
+            ";--",
+            "' OR 1=1 --",
+            "1 UNION SELECT sql FROM sqlite_master",
+            "\x00",
+            "%00",
+            "-1",
+            "-99999999999999999999",
+            "99999999999999999999",
+            "1e309",
+            "NaN",
+            "x" * 10_000,
+            "<script>alert(1)</script>",
+            "../../etc/passwd",
+            ",,,",
+            "💥",
+            "　",
+            "-target_id",
+            "target_id,-",
+            "*",
+        ]
+    ),
+    st.text(st.characters(exclude_categories=("Cs",)), max_size=60),
+)
+PARAMETERS = sorted(
+    {f.name for listing in LISTINGS.values() for f in listing.filters}
+    | {"q", "sort", "limit", "cursor", "format", "bom", "safe", "kind"}
+)
+PATHS = [
+    "/api/v1/targets",
+    "/api/v1/achievements",
+    "/api/v1/programs",
+    "/api/v1/plans",
+    "/api/v1/indicators/high_tech_enterprises/series",
+    "/api/v1/search",
+    "/api/v1/progress",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(path=st.sampled_from(PATHS), name=st.sampled_from(PARAMETERS), value=HOSTILE)
+def test_hostile_values_in_any_parameter_are_never_a_server_error(api, path, name, value):
+    query = {name: value}
+    if path.endswith("/search") and name != "q":
+        query["q"] = "专利"
+    response = api.get(path, query_string=query)
+    assert response.status_code < 500, (path, query, response.get_data(as_text=True)[:300])
+    if response.status_code >= 400:
+        assert response.content_type == "application/problem+json"
+        assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_invalid_utf8_in_the_query_is_a_400(api):
+    response = api.get("/api/v1/targets?plan_id=%ff%fe")
+    assert response.status_code in (200, 400)
+    assert api.get("/api/v1/search?q=%ff").status_code in (200, 400)
+
+
+PORTAL = str(Path(sys.executable).parent / "portal")
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.2, 0.5, 1.0])
+def test_a_build_killed_at_any_point_leaves_the_previous_database(tmp_path, delay):
+    db = tmp_path / "portal.db"
+    subprocess.run(
+        [PORTAL, "build", "--db", str(db)], check=True, cwd=paths.ROOT, capture_output=True
+    )
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    process = subprocess.Popen(
+        [PORTAL, "build", "--db", str(db)],
+        cwd=paths.ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert db.exists()
+    after = hashlib.sha256(db.read_bytes()).hexdigest()
+    # killed before the rename: the old file, whole; killed after: the new one, whole and checked
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM targets").fetchone()[0] > 0
+    assert after == before or conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    conn.close()
+    # a stale temporary file is cleared by the next build
+    subprocess.run(
+        [PORTAL, "build", "--db", str(db)], check=True, cwd=paths.ROOT, capture_output=True
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["portal.db"]
