@@ -33,7 +33,7 @@ def load_metadata(metadata_path: Path | None = None) -> dict:
     for name, schema in load_schemas().items():
         columns = tables.setdefault(name, {}).setdefault("columns", {})
         for f in schema.fields:
-            columns.setdefault(f.name, f"{f.title}: {f.description}")
+            columns.setdefault(f.name, f"{f.title_zh} · {f.title}: {f.description}")
     return metadata
 
 

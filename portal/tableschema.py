@@ -19,6 +19,7 @@ class Field:
     title: str
     description: str
     constraints: dict = field(default_factory=dict)
+    title_zh: str = ""
 
     @property
     def required(self) -> bool:
@@ -66,6 +67,7 @@ def from_descriptor(name: str, descriptor: dict) -> TableSchema:
             title=f.get("title", f["name"]),
             description=f.get("description", ""),
             constraints=f.get("constraints", {}),
+            title_zh=f.get("title_zh", ""),
         )
         for f in descriptor["fields"]
     )

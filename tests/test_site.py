@@ -36,9 +36,22 @@ def test_a_plan_lists_the_tables_that_point_to_it(portal):
 def test_column_descriptions_come_from_the_table_schema(portal):
     metadata = portal.get("/-/metadata.json").json()
     columns = metadata["databases"]["portal"]["tables"]["targets"]["columns"]
-    assert columns["comparator"].startswith("Comparator: How the value bounds the goal")
+    assert columns["comparator"].startswith("比较方式 · Comparator: How the value bounds the goal")
 
 
 def test_the_database_is_served_immutable(portal):
     databases = portal.get("/-/databases.json").json()
     assert [(d["name"], d["is_mutable"]) for d in databases] == [("portal", False)]
+
+
+def test_table_titles_and_column_descriptions_are_bilingual(portal):
+    import re
+
+    tables = portal.get("/-/metadata.json").json()["databases"]["portal"]["tables"]
+    for name, table in tables.items():
+        if table.get("hidden"):
+            continue
+        title = table["title"]
+        assert re.search(r"[\u4e00-\u9fff]", title) and re.search("[A-Za-z]", title)
+        for column, description in table.get("columns", {}).items():
+            assert re.match(r"[\u4e00-\u9fff（）]+ · [A-Z]", description), (name, column)
