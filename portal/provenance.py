@@ -29,6 +29,7 @@ def check_quotes(tables: dict[str, list[dict]], sources: Path) -> list[Problem]:
                     "provenance-error",
                     f"the source document is not in {Path(sources).name}/",
                     value=plan["source_file"],
+                    hint="name the file as it is in the folder of source documents",
                 )
             )
             continue
@@ -62,6 +63,7 @@ def check_quotes(tables: dict[str, list[dict]], sources: Path) -> list[Problem]:
                             "provenance-error",
                             "this text does not occur in the row's source_quote",
                             value=row[column],
+                            hint="copy it from the quote as printed, or lengthen the quote",
                         )
                     )
     return problems

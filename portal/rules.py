@@ -56,6 +56,8 @@ def check(tables: dict[str, list[dict]]) -> list:
                         "period_end",
                         "the period ends before it starts",
                         row["period_end"],
+                        f"period_end is at least period_start ({row['period_start']}); a stock at "
+                        "one date has both the same",
                     )
                 )
     programs = {p["program_id"]: p for p in tables.get("programs", [])}
@@ -69,6 +71,8 @@ def check(tables: dict[str, list[dict]]) -> list:
                     "parent_id",
                     "pillars have no parent and tasks and measures have one",
                     row["parent_id"],
+                    "empty parent_id for a pillar; the enclosing programme's id for a task or "
+                    "measure",
                 )
             )
         if parent and parent["plan_id"] != row["plan_id"]:
@@ -79,6 +83,7 @@ def check(tables: dict[str, list[dict]]) -> list:
                     "parent_id",
                     "the parent belongs to another plan",
                     row["parent_id"],
+                    "a programme's parent is a programme of the same plan",
                 )
             )
     return problems
@@ -103,7 +108,14 @@ def _check_value_text(table, row, units):
     printed = numbers.in_unit(row["value_text"], unit)
     if printed is None:
         return [
-            _problem(table, row, "value_text", "no number in the printed value", row["value_text"])
+            _problem(
+                table,
+                row,
+                "value_text",
+                "no number in the printed value",
+                row["value_text"],
+                "copy the number and its unit as printed, e.g. 1.2万家 or 28%",
+            )
         ]
     if abs(printed - row["value"]) > 1e-6 * max(1.0, abs(printed)):
         return [

@@ -193,26 +193,28 @@ CASES = {
     "rule-error (no number printed)": (
         lambda d: append_row(d, "targets", {"target_id": "zz-t001", "value_text": "人"}),
         ["targets.csv, row {row}, column value_text: rule-error: no number in the printed value "
-         "(found '人')"],
+         "(found '人'). Hint: copy the number and its unit as printed, e.g. 1.2万家 or 28%"],
     ),
     "rule-error (period)": (
         lambda d: append_row(
             d, "achievements", {"achievement_id": "zz-a001", "period_start": "2016"}
         ),
         ["achievements.csv, row {row}, column period_end: rule-error: the period ends before it "
-         "starts (found '2015')"],
+         "starts (found '2015'). Hint: period_end is at least period_start (2016); a stock at one "
+         "date has both the same"],
     ),
     "rule-error (pillar with a parent)": (
         lambda d: append_row(d, "programs", {"program_id": "zz-p001", "parent_id": "tz13-p002"}),
         ["programs.csv, row {row}, column parent_id: rule-error: pillars have no parent and tasks "
-         "and measures have one (found 'tz13-p002')"],
+         "and measures have one (found 'tz13-p002'). Hint: empty parent_id for a pillar; the "
+         "enclosing programme's id for a task or measure"],
     ),
     "rule-error (parent in another plan)": (
         lambda d: append_row(
             d, "programs", {"program_id": "zz-p001", "level": "task", "parent_id": "sc27-p001"}
         ),
         ["programs.csv, row {row}, column parent_id: rule-error: the parent belongs to another "
-         "plan (found 'sc27-p001')"],
+         "plan (found 'sc27-p001'). Hint: a programme's parent is a programme of the same plan"],
     ),
 }  # fmt: skip
 
@@ -227,12 +229,14 @@ PROVENANCE_CASES = {
     "provenance-error (qualifier)": (
         lambda d: append_row(d, "targets", {"target_id": "zz-t001", "qualifier_zh": "超过"}),
         ["targets.csv, row {row}, column qualifier_zh: provenance-error: this text does not occur "
-         "in the row's source_quote (found '超过')"],
+         "in the row's source_quote (found '超过'). Hint: copy it from the quote as printed, or "
+         "lengthen the quote"],
     ),
     "provenance-error (document)": (
         lambda d: rewrite(d, "plans", lambda t: t.replace("000_ce6721d547a6991e.txt", "000_x.txt")),
         [f"plans.csv, row 2, column source_file: provenance-error: the source document is not in "
-         f"{SOURCES.name}/ (found '000_x.txt')"],
+         f"{SOURCES.name}/ (found '000_x.txt'). Hint: name the file as it is in the folder of "
+         "source documents"],
     ),
 }  # fmt: skip
 
