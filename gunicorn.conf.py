@@ -4,7 +4,7 @@ import multiprocessing
 import os
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
-worker_class = "uvicorn_worker.UvicornWorker"
+worker_class = "portal.worker.PortalWorker"
 # The database is a read-only file, so workers share nothing; two per core keeps both cores busy
 # while one worker waits on the socket.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
@@ -14,7 +14,8 @@ keepalive = 5
 # Recycle workers now and then so that no slow leak grows without bound.
 max_requests = 20000
 max_requests_jitter = 2000
-# Refuse oversized request lines and headers early.
+# The uvicorn worker enforces its own limit on the request line and headers (16 KiB together,
+# portal/worker.py); these are gunicorn's, kept in step for any sync worker.
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190

@@ -37,6 +37,25 @@ HIDDEN = (
 )
 
 
+MAX_TARGET = 8190  # bytes of path and query together
+MAX_HEADER_BYTES = 16 * 1024
+MAX_HEADERS = 100
+
+
+def too_large(scope) -> int | None:
+    """414 or 431 for a request whose target or headers exceed the limits, else None."""
+    if (
+        len(scope.get("raw_path") or scope.get("path", "").encode())
+        + len(scope.get("query_string", b""))
+        > MAX_TARGET
+    ):
+        return 414
+    headers = scope.get("headers", [])
+    if len(headers) > MAX_HEADERS or sum(len(k) + len(v) for k, v in headers) > MAX_HEADER_BYTES:
+        return 431
+    return None
+
+
 def refused(path: str) -> bool:
     """Paths answered with a 404: the hidden pages, and double slashes that could redirect away."""
     if path.startswith(("//", "/\\")) or "\\" in path:
@@ -55,8 +74,10 @@ class SecureHeaders:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         path = scope.get("path", "")
+        if status := too_large(scope):
+            return await plain(send, status, b"Request too large")
         if refused(path):
-            return await not_found(send)
+            return await plain(send, 404, b"Not found")
         csp = (STRICT_CSP if self.strict(path) else DATASETTE_CSP).encode()
 
         async def send_with_headers(message):
@@ -75,12 +96,12 @@ class SecureHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-async def not_found(send):
-    body = b"Not found"
+async def plain(send, status: int, body: bytes):
+    """A short plain-text answer, with the same headers as every other."""
     await send(
         {
             "type": "http.response.start",
-            "status": 404,
+            "status": status,
             "headers": [
                 (b"content-type", b"text/plain; charset=utf-8"),
                 (b"content-length", str(len(body)).encode()),

@@ -2,6 +2,11 @@ import asyncio
 import csv
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import httpx
@@ -67,3 +72,58 @@ class PortalClient:
 @pytest.fixture(scope="session")
 def portal(portal_app) -> PortalClient:
     return PortalClient(portal_app)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def running_server(db_path, tmp_path_factory):
+    """gunicorn with the Procfile's settings, serving the test database on a free port:
+    (its address, its master process)."""
+    port = free_port()
+    downloads = tmp_path_factory.mktemp("downloads")
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "PORTAL_DB": str(db_path),
+        "WEB_CONCURRENCY": "1",
+        "PORTAL_DOWNLOADS": str(downloads),
+    }
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    process = subprocess.Popen(
+        [
+            str(gunicorn),
+            "-c",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "portal.asgi:create_app()",
+        ],
+        cwd=paths.ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/api/v1/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("the server did not start: " + process.stderr.read().decode()[-2000:])
+    yield base, process
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(running_server) -> str:
+    """The address of the running server."""
+    return running_server[0]
