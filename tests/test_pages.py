@@ -109,10 +109,19 @@ def test_downloads_page_lists_the_files_with_sizes_and_citations(
     for name in ("portal-data-latest.zip", "portal-data-latest.xlsx", "portal-latest.db"):
         assert f'href="/downloads/{name}"' in page
     assert "KB" in page and "通政发〔2024〕19号" in page and "## 1.0.0" in page
-    response = api.get("/downloads/portal-data-latest.zip")
-    assert response.status_code == 200
-    assert response.headers["Content-Disposition"].startswith("attachment")
-    assert response.data[:2] == b"PK"
+    for name, mimetype in (
+        ("portal-data-latest.zip", "application/zip"),
+        (
+            "portal-data-latest.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        ("portal-latest.db", "application/vnd.sqlite3"),
+    ):
+        response = api.get(f"/downloads/{name}")
+        assert response.status_code == 200
+        assert response.mimetype == mimetype, name
+        assert response.headers["Content-Disposition"] == f"attachment; filename={name}"
+    assert api.get("/downloads/portal-data-latest.zip").data[:2] == b"PK"
     assert api.get("/downloads/..%2Fportal.db").status_code == 404
 
 

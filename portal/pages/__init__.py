@@ -142,7 +142,10 @@ def changelog() -> str:
 def download(name: str):
     if "/" in name or name.startswith("."):
         abort(404)
-    return send_from_directory(downloads_path(), name, as_attachment=True, max_age=300)
+    mimetype = "application/vnd.sqlite3" if name.endswith(".db") else None
+    return send_from_directory(
+        downloads_path(), name, as_attachment=True, max_age=300, mimetype=mimetype
+    )
 
 
 @pages.route("/read/<table>/<path:key>")
