@@ -13,9 +13,18 @@ from .derive import create_derived
 from .release import Release, current_release
 from .report import InvalidData
 from .tableschema import TableSchema, load_schemas
-from .validate import validate_datasets
+from .validate import check_datasets
 
 PYTHON_TYPES = {"string": str, "integer": int, "number": float, "date": str}
+
+# The file is written once, by one process, and checked before it is used: no journal.
+PRAGMAS = (
+    "PRAGMA journal_mode = OFF",
+    "PRAGMA synchronous = OFF",
+    "PRAGMA locking_mode = EXCLUSIVE",
+    "PRAGMA cache_size = -1000000",  # KiB: the primary keys' indexes stay in memory
+    "PRAGMA temp_store = MEMORY",
+)
 
 # Columns people filter or sort by, beyond the foreign keys (which are always indexed).
 INDEXED = {
@@ -39,63 +48,106 @@ class BuildResult:
 def build_database(
     db_path: Path | None = None, datasets: Path | None = None, schemas_dir: Path | None = None
 ) -> BuildResult:
-    """Validate the datasets, write the database aside, check it, rename it into place.
+    """Validate the datasets into a database written aside, check it, rename it into place.
 
-    Raises InvalidData (with every problem) before anything is written, or BuildError if the
-    written database fails its checks; in both cases the previous database is left as it was.
+    Raises InvalidData (with every problem) or BuildError if the written database fails its
+    checks; in both cases the aside file is removed and the previous database left as it was.
     """
     datasets = Path(datasets or paths.DATASETS)
     schemas = load_schemas(schemas_dir)
-    report = validate_datasets(datasets, schemas)
-    if not report.valid:
-        raise InvalidData(report)
-    release = current_release(datasets / "CHANGELOG.md")
     db_path = Path(db_path or paths.database_path())
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in db_path.parent.glob(f".{db_path.name}.*.building"):
+        stale.unlink(missing_ok=True)  # left behind by a build that was killed
     fd, temporary = tempfile.mkstemp(
         prefix=f".{db_path.name}.", suffix=".building", dir=db_path.parent
     )
     os.close(fd)
     try:
-        write_database(Path(temporary), schemas, report.tables, release)
+        release, rows = write_database(Path(temporary), schemas, datasets)
         check_database(Path(temporary))
         os.chmod(temporary, 0o644)
         os.replace(temporary, db_path)
     finally:
         Path(temporary).unlink(missing_ok=True)
-    return BuildResult(db_path, release, {name: len(rows) for name, rows in report.tables.items()})
+    return BuildResult(db_path, release, rows)
+
+
+class DatabaseSink:
+    """Valid rows into the tables of the database being written; each row's rowid is its line."""
+
+    def __init__(self, conn: sqlite3.Connection, schemas: dict[str, TableSchema]):
+        self.conn, self.schemas = conn, schemas
+        self.rows = dict.fromkeys(schemas, 0)
+        self.sql = {
+            name: f"INSERT INTO [{name}] (rowid, {', '.join(f'[{c}]' for c in s.field_names)}) "
+            f"VALUES (?{', ?' * len(s.field_names)})"
+            for name, s in schemas.items()
+        }
+
+    def insert(self, table: str, rows: list[tuple]) -> None:
+        self.conn.executemany(self.sql[table], rows)
+        self.rows[table] += len(rows)
+
+    def discard(self, table: str) -> None:
+        self.conn.execute(f"DELETE FROM [{table}]")
+        self.rows[table] = 0
+
+    def lookup(self, table: str, columns: tuple[str, ...], keys: set[tuple]) -> list[dict]:
+        names = self.schemas[table].field_names
+        select = f"SELECT rowid, {', '.join(f'[{c}]' for c in names)} FROM [{table}]"
+        found, keys = [], list(keys)
+        for start in range(0, len(keys), 200):
+            chunk = keys[start : start + 200]
+            where = " OR ".join(
+                "(" + " AND ".join(f"[{c}] = ?" for c in columns) + ")" for _ in chunk
+            )
+            for line, *row in self.conn.execute(
+                f"{select} WHERE {where}", [v for k in chunk for v in k]
+            ):
+                found.append(dict(zip(names, row, strict=True), _line=line))
+        return found
 
 
 def write_database(
-    path: Path, schemas: dict[str, TableSchema], tables: dict[str, list[dict]], release: Release
-) -> None:
-    """Create every table from its schema and load its rows."""
-    db = sqlite_utils.Database(path)
-    db.execute("PRAGMA journal_mode = OFF")
-    db.execute("PRAGMA synchronous = OFF")
-    for name, schema in schemas.items():
-        create_table(db, schema)
-        columns = schema.field_names
-        rows = ({c: row[c] for c in columns} for row in tables[name])
-        db[name].insert_all(rows, batch_size=5000)
-        for columns in INDEXED.get(name, []):
-            db[name].create_index(columns, if_not_exists=True)
-    create_derived(db.conn)
-    db["portal_meta"].insert_all(
-        [
-            {"key": "data_version", "value": release.version},
-            {"key": "data_date", "value": release.date},
-        ],
-        pk="key",
-    )
-    db.conn.commit()
-    db.close()
+    path: Path, schemas: dict[str, TableSchema], datasets: Path
+) -> tuple[Release, dict[str, int]]:
+    """Create every table from its schema, load its valid rows, then indexes and derived tables.
+
+    Raises InvalidData if the datasets have any problem.
+    """
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        for pragma in PRAGMAS:
+            conn.execute(pragma)
+        db = sqlite_utils.Database(conn)
+        for schema in schemas.values():
+            create_table(db, schema)
+        conn.execute("CREATE TABLE portal_meta ([key] TEXT PRIMARY KEY, [value] TEXT)")
+        sink = DatabaseSink(conn, schemas)
+        conn.execute("BEGIN")
+        report = check_datasets(sink, datasets, schemas)
+        if not report.valid:
+            raise InvalidData(report)
+        release = current_release(datasets / "CHANGELOG.md")
+        for name, schema in schemas.items():
+            for columns in [fk.fields[:1] for fk in schema.foreign_keys] + INDEXED.get(name, []):
+                db[name].create_index(columns, if_not_exists=True)
+        create_derived(conn)
+        conn.executemany(
+            "INSERT INTO portal_meta (key, value) VALUES (?, ?)",
+            [("data_version", release.version), ("data_date", release.date)],
+        )
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
     with open(path, "rb+") as fh:
         os.fsync(fh.fileno())
+    return release, sink.rows
 
 
 def create_table(db: sqlite_utils.Database, schema: TableSchema) -> None:
-    """A table with its schema's types, NOT NULLs, primary key, foreign keys and their indexes."""
+    """A table with its schema's types, NOT NULLs, primary key and foreign keys."""
     foreign_keys = [(fk.fields[0], fk.table, fk.columns[0]) for fk in schema.foreign_keys]
     db[schema.name].create(
         {f.name: PYTHON_TYPES[f.type] for f in schema.fields},
@@ -103,8 +155,6 @@ def create_table(db: sqlite_utils.Database, schema: TableSchema) -> None:
         not_null={f.name for f in schema.fields if f.required},
         foreign_keys=foreign_keys,
     )
-    for column, _, _ in foreign_keys:
-        db[schema.name].create_index([column], if_not_exists=True)
 
 
 def check_database(path: Path) -> None:

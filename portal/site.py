@@ -44,8 +44,9 @@ def create_datasette(db_path: Path | None = None) -> Datasette:
         raise FileNotFoundError(f"{db_path} does not exist: run `portal build` first")
     if not pm.is_registered(datasette_hooks):
         pm.register(datasette_hooks, name="portal")
-    datasette = Datasette(metadata=load_metadata(), settings=SETTINGS,
-                          template_dir=str(paths.TEMPLATES / "datasette"))
+    datasette = Datasette(
+        metadata=load_metadata(), settings=SETTINGS, template_dir=str(paths.TEMPLATES / "datasette")
+    )
     datasette.add_database(
         Database(datasette, path=str(db_path), is_mutable=False), name=DATABASE_NAME
     )

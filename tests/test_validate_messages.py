@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import SOURCES
 
+from portal import validate
 from portal.cli import cli
 from portal.provenance import check_quotes
 from portal.tableschema import load_schemas
@@ -277,3 +278,18 @@ def test_the_text_report_ends_with_a_count(datasets):
     assert result.exit_code == 1
     last = result.output.splitlines()[-1]
     assert last.endswith("rows") and " problem(s) in " in last
+
+
+def test_small_batches_and_rule_groups_find_the_same_problems(datasets, monkeypatch):
+    """Millions of rows are checked a batch and a rule group at a time; nothing is lost."""
+    whole_file = ("header-error", "missing-file", "encoding-error", "format-error")
+    for name, (break_it, _) in CASES.items():
+        if not name.startswith(whole_file):
+            break_it(datasets)
+    whole = validate_datasets(datasets)
+    monkeypatch.setattr(validate, "BATCH", 7)
+    monkeypatch.setattr(validate, "RULE_GROUP", 50)
+    batched = validate_datasets(datasets)
+    assert len({p.code for p in whole.problems}) >= 6
+    assert [str(p) for p in batched.problems] == [str(p) for p in whole.problems]
+    assert batched.tables == whole.tables
