@@ -15,6 +15,9 @@ from dataclasses import dataclass
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"([{_CJK}])")
+_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+# str.translate with this table spaces the characters several times faster than a regex.
+_SPACED = {c: f" {chr(c)} " for low, high in _CJK_RANGES for c in range(low, high + 1)}
 _TOKEN = re.compile(f"[{_CJK}]|[^\\W_]+", re.UNICODE)
 MAX_TERMS = 10
 
@@ -77,7 +80,7 @@ def normalise(text: str) -> str:
 
 def spaced(text: str) -> str:
     """Text as the index holds it: every Chinese character a word of its own."""
-    return _CJK_CHAR.sub(r" \1 ", normalise(text))
+    return normalise(text).translate(_SPACED)
 
 
 def terms(query: str) -> list[str]:
@@ -101,13 +104,16 @@ def fts_table(table: str) -> str:
 
 
 def create_indexes(conn: sqlite3.Connection) -> None:
-    """An FTS5 table per searchable table, rowid for rowid, holding the spaced text."""
+    """An FTS5 table per searchable table, rowid for rowid, indexing the spaced text.
+
+    Contentless: hits are read from the tables themselves, so the index keeps no copy of the text.
+    """
     conn.create_function("spaced", 1, spaced, deterministic=True)
     for table, (_, name, body, join) in INDEXED.items():
         fts = fts_table(table)
         conn.execute(
             f"CREATE VIRTUAL TABLE {fts} USING fts5(name, body, "
-            "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+            "content = '', tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
         )
         conn.execute(
             f"INSERT INTO {fts} (rowid, name, body) "
