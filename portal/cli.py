@@ -194,3 +194,38 @@ def downloads(db_path, out_dir):
         raise click.ClickException(f"no database at {db_path}: run `portal build` first")
     for path in build_downloads(db_path, out_dir):
         click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.option("--targets", type=click.IntRange(min=1), required=True, help="Targets to write.")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Database to build (never the curated one's default: name it).",
+)
+@click.option(
+    "--datasets",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the synthetic CSVs and schemas (default: beside the database).",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same data.")
+def synth(targets, db_path, datasets, seed):
+    """Write a synthetic national dataset of TARGETS targets and build it, for benchmarks.
+
+    Regions, plans, achievements and programmes come in the curated data's proportions; the
+    build is the real one. Serve it with PORTAL_DB=PATH.
+    """
+    from .synth import synthesize_database
+
+    if db_path.resolve() == paths.database_path().resolve():
+        raise click.ClickException(f"{db_path} is the portal's own database: name another file")
+    try:
+        synthetic, result = synthesize_database(targets, db_path, datasets, seed)
+    except InvalidData as error:
+        print_report(error.report, "text")
+        raise click.ClickException("the synthetic data is invalid: nothing was built") from None
+    rows = ", ".join(f"{name} {count}" for name, count in result.rows.items())
+    click.echo(f"wrote {synthetic.datasets}; built {result.path}: {rows}")
