@@ -3,6 +3,7 @@
 import os
 import sqlite3
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,20 @@ class BuildResult:
     path: Path
     release: Release
     rows: dict[str, int]
+    seconds: dict[str, float]  # by phase, in order
+
+
+class Stopwatch:
+    """Seconds spent in each phase of the build."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.seconds[phase] = now - self._last
+        self._last = now
 
 
 def build_database(
@@ -63,14 +78,16 @@ def build_database(
         prefix=f".{db_path.name}.", suffix=".building", dir=db_path.parent
     )
     os.close(fd)
+    watch = Stopwatch()
     try:
-        release, rows = write_database(Path(temporary), schemas, datasets)
+        release, rows = write_database(Path(temporary), schemas, datasets, watch)
         check_database(Path(temporary))
         os.chmod(temporary, 0o644)
         os.replace(temporary, db_path)
+        watch.lap("checks")
     finally:
         Path(temporary).unlink(missing_ok=True)
-    return BuildResult(db_path, release, rows)
+    return BuildResult(db_path, release, rows, watch.seconds)
 
 
 class DatabaseSink:
@@ -110,12 +127,13 @@ class DatabaseSink:
 
 
 def write_database(
-    path: Path, schemas: dict[str, TableSchema], datasets: Path
+    path: Path, schemas: dict[str, TableSchema], datasets: Path, watch: Stopwatch | None = None
 ) -> tuple[Release, dict[str, int]]:
     """Create every table from its schema, load its valid rows, then indexes and derived tables.
 
     Raises InvalidData if the datasets have any problem.
     """
+    watch = watch or Stopwatch()
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         for pragma in PRAGMAS:
@@ -130,15 +148,18 @@ def write_database(
         if not report.valid:
             raise InvalidData(report)
         release = current_release(datasets / "CHANGELOG.md")
+        watch.lap("validate and load")
         for name, schema in schemas.items():
             for columns in [fk.fields[:1] for fk in schema.foreign_keys] + INDEXED.get(name, []):
                 db[name].create_index(columns, if_not_exists=True)
+        watch.lap("indexes")
         create_derived(conn)
         conn.executemany(
             "INSERT INTO portal_meta (key, value) VALUES (?, ?)",
             [("data_version", release.version), ("data_date", release.date)],
         )
         conn.execute("COMMIT")
+        watch.lap("derived tables")
     finally:
         conn.close()
     with open(path, "rb+") as fh:

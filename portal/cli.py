@@ -167,7 +167,8 @@ def build(db_path, datasets):
     except (BuildError, NoRelease) as error:
         raise click.ClickException(str(error)) from None
     rows = ", ".join(f"{name} {count}" for name, count in result.rows.items())
-    click.echo(f"built {result.path} (data {result.release.version}): {rows}")
+    seconds = sum(result.seconds.values())
+    click.echo(f"built {result.path} (data {result.release.version}) in {seconds:.1f} s: {rows}")
 
 
 @cli.command()
