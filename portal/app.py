@@ -3,7 +3,7 @@
 from flask import Flask
 
 from . import paths
-from .api import database, init_api
+from .api import init_api
 from .assets import assets
 from .health import health
 from .pages import pages
@@ -17,7 +17,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    database.init_app(app)
     init_api(app)
     app.register_blueprint(assets)
     app.register_blueprint(pages)

@@ -1,10 +1,14 @@
 """The whole OpenAPI document, exercised in-process by schemathesis: the API keeps its contract."""
 
+import json
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from portal.api.v1 import schemas
+from portal.api.v1.resources import LISTINGS
 from portal.app import create_app
 
 # The document's paths, read once so that each operation is a test of its own.
@@ -30,3 +34,24 @@ def test_every_operation_keeps_the_contract(api_schema, path):
         case.call_and_validate(excluded_checks=[positive_data_acceptance] if opaque else [])
 
     check()
+
+
+LISTS = {name: f"/api/v1/{name}" for name in LISTINGS} | {
+    "series": "/api/v1/indicators/high_tech_enterprises/series",
+    "progress": "/api/v1/progress",
+}
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_lists_are_written_exactly_as_their_schema_would_dump_them(api, name):
+    """Lists skip the schema's dump for speed; it would change nothing, down to int or float."""
+    body = api.get(LISTS[name] + "?limit=1000").get_json()
+    assert body["data"], f"{name} is empty: nothing would be checked"
+    dumped = schemas.ROWS[name](many=True).dump(body["data"])
+    assert json.dumps(dumped, ensure_ascii=False) == json.dumps(body["data"], ensure_ascii=False)
+    for row in body["data"]:
+        assert list(row) == list(schemas.ROWS[name]().fields)
+    meta = schemas.SeriesMetaSchema() if name == "series" else schemas.MetaSchema()
+    envelope = {"meta": meta, "links": schemas.LinksSchema()}
+    for part, schema in envelope.items():
+        assert schema.validate(body[part]) == {}

@@ -1,18 +1,38 @@
-"""One read-only connection per request, closed at teardown."""
+"""Read-only connections to the served database: one per thread, kept while the file is the same.
+
+The file is immutable, so a connection carries nothing from one request to the next but its
+caches (the parsed schema, pages read); opening a new one for every request cost about as much
+as the request's queries (benchmarks/performance.py). A file replaced by a new build has another
+inode, so the next request opens the new one.
+"""
 
 import os
 import sqlite3
+import threading
 
-from flask import Flask, current_app, g
+from flask import current_app
 
 from .. import query
 
+_local = threading.local()
+
+
+def _identity() -> tuple[str, int, int]:
+    path = current_app.config["PORTAL_DB"]
+    stat = os.stat(path)
+    return path, stat.st_ino, stat.st_mtime_ns
+
 
 def get_db() -> sqlite3.Connection:
-    """The request's connection, opened on first use."""
-    if "db" not in g:
-        g.db = open_db()
-    return g.db
+    """This thread's connection to the database file being served."""
+    key = _identity()
+    connections = _local.__dict__.setdefault("connections", {})
+    conn = connections.get(key)
+    if conn is None:
+        for old in [k for k in connections if k[0] == key[0]]:
+            connections.pop(old).close()
+        conn = connections[key] = open_db()
+    return conn
 
 
 def open_db() -> sqlite3.Connection:
@@ -20,26 +40,15 @@ def open_db() -> sqlite3.Connection:
     return query.connect(current_app.config["PORTAL_DB"])
 
 
-def close_db(exception=None) -> None:
-    db = g.pop("db", None)
-    if db is not None:
-        db.close()
-
-
 _versions: dict[tuple, str] = {}
 
 
 def data_version() -> str:
     """The data release of the database file being served (re-read when the file is replaced)."""
-    stat = os.stat(current_app.config["PORTAL_DB"])
-    key = (current_app.config["PORTAL_DB"], stat.st_ino, stat.st_mtime_ns)
+    key = _identity()
     if key not in _versions:
         row = (
             get_db().execute("SELECT value FROM portal_meta WHERE key = 'data_version'").fetchone()
         )
         _versions[key] = row[0]
     return _versions[key]
-
-
-def init_app(app: Flask) -> None:
-    app.teardown_appcontext(close_db)
