@@ -290,7 +290,7 @@ def search_response(args: dict) -> dict:
                 "snippet": search.snippet(h.text, args["q"]),
                 "score": round(h.score, 4),
                 "api_url": f"{API_ROOT}/{TABLES[h.kind]}/{h.id}",
-                "url": page_url(h),
+                "url": search.page_url(h),
             }
             for h in hits
         ],
@@ -313,11 +313,6 @@ def search_response(args: dict) -> dict:
 
 TABLES = {kind: table for table, kind in search.KINDS.items()}
 API_ROOT = "/api/v1"
-
-
-def page_url(hit) -> str:
-    """Where a reader sees the hit."""
-    return f"/portal/{TABLES[hit.kind]}/{hit.id}"
 
 
 def index() -> dict:
