@@ -330,3 +330,29 @@ def test_an_item_and_a_series_as_csv(api):
     assert item.get_data(as_text=True).count("\n") == 2
     series = api.get("/api/v1/indicators/high_tech_enterprises/series?format=csv")
     assert series.get_data(as_text=True).splitlines()[0].startswith("point_id,kind,indicator_id")
+
+
+def test_a_weak_or_listed_tag_is_honoured_and_the_304_keeps_vary(api):
+    tag = api.get("/api/v1/plans").headers["ETag"]
+    for if_none_match in (tag, f"W/{tag}", f'"other", {tag}'):
+        response = api.get("/api/v1/plans", headers={"If-None-Match": if_none_match})
+        assert response.status_code == 304, if_none_match
+        assert response.headers["ETag"] == tag
+        assert response.headers["Vary"] == "Accept"
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert response.data == b""
+
+
+def test_a_csv_answer_has_its_own_tag_and_is_cached_the_same_way(api):
+    csv_tag = api.get("/api/v1/plans?format=csv").headers["ETag"]
+    assert csv_tag != api.get("/api/v1/plans").headers["ETag"]
+    again = api.get("/api/v1/plans?format=csv", headers={"If-None-Match": csv_tag})
+    assert again.status_code == 304
+    assert "Content-Disposition" not in again.headers and again.data == b""
+
+
+def test_if_none_match_never_hides_an_error(api):
+    for url in ("/api/v1/plans/no-such-plan", "/api/v1/plans?colour=red"):
+        response = api.get(url, headers={"If-None-Match": "*"})
+        assert response.status_code in (400, 404), url
+        assert response.content_type == PROBLEM
