@@ -173,3 +173,13 @@ def test_datasettes_search_box_finds_two_character_terms(portal):
     assert portal.get("/portal/targets.json?_search=!!&_shape=array").json() == []
     page = portal.get("/portal/programs?_search=孵化器").text
     assert 'name="_search"' in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/portal", "/portal/targets", "/portal/targets/sc27-t002", "/portal?sql=select+1"],
+)
+def test_the_search_page_is_reached_from_the_data_tables_too(portal, url):
+    page = portal.get(url)
+    assert page.status_code == 200
+    assert 'href="/search"' in page.text
