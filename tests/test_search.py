@@ -166,6 +166,25 @@ def test_search_pages_through_all_hits(api):
     assert len(seen) == len(set(seen)) == first["meta"]["total"]
 
 
+@pytest.mark.parametrize(
+    "table, term, key, expected",
+    [
+        ("plans", "宝坻", "plan_id", {"baodi-st-14fyp"}),
+        ("indicators", "专利", "indicator_id", {"invention_patent_grants"}),
+        ("programs", "孵化", "program_id", {"tz13-p011"}),
+        ("targets", "人才", "target_id", {"sc27-t007"}),
+        ("achievements", "专利", "achievement_id", {"bj16-a003"}),
+    ],
+)
+def test_datasettes_search_box_finds_two_character_terms_in_each_main_table(
+    portal, table, term, key, expected
+):
+    rows = portal.get(f"/portal/{table}.json?_search={term}&_shape=array&_size=max").json()
+    assert expected <= {r[key] for r in rows}
+    everything = portal.get(f"/portal/{table}.json?_shape=array&_size=max").json()
+    assert 0 < len(rows) < len(everything)
+
+
 def test_datasettes_search_box_finds_two_character_terms(portal):
     rows = portal.get("/portal/targets.json?_search=专利&_shape=array").json()
     assert "sc27-t010" in {r["target_id"] for r in rows}
