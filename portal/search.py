@@ -4,7 +4,8 @@ SQLite's tokenizers cannot find 专利 in 国内专利授权: unicode61 takes a 
 as one token and trigram needs three characters. So the build writes every Chinese character as a
 token of its own (spaced text, unicode61), and a query term in Chinese becomes a phrase of its
 characters: "专利" → "专 利", which matches exactly where the two characters stand together. English
-words and numbers are ordinary tokens; English words match as prefixes (patent → patents).
+words and numbers are ordinary tokens; English words match as prefixes (patent → patents), and a
+word with inner punctuation is a phrase of its parts ("R&D" → "r d", "2.8" → "2 8").
 """
 
 import html
@@ -19,27 +20,33 @@ _CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 # str.translate with this table spaces the characters several times faster than a regex.
 _SPACED = {c: f" {chr(c)} " for low, high in _CJK_RANGES for c in range(low, high + 1)}
 _TOKEN = re.compile(f"[{_CJK}]|[^\\W_]+", re.UNICODE)
+# A query word: a run of Chinese characters, or a run of anything else up to a space. "R&D",
+# "high-tech" and "2.8" are one word each, so their parts must stand together, as in the text.
+_WORD = re.compile(f"[{_CJK}]+|[^\\s{_CJK}]+")
+# A letter or digit that is not Chinese: where an English word or a number starts and ends.
+_ALNUM = f"[^\\W_{_CJK}]"
 MAX_TERMS = 10
 
-# A figure is found by its indicator's and its theme's names ("人才 2027": talent goals for 2027).
-_INDICATOR_NAMES = "i.name_zh || ' ' || i.name_en || ' ' || th.name_zh || ' ' || th.name_en"
+# A figure is found by its indicator's names, and by its theme's ("人才 2027": talent goals for
+# 2027); only what a hit shows as its name is in the weighted name column.
+_THEME_NAMES = "th.name_zh || ' ' || th.name_en"
 _INDICATOR_JOIN = (
     "JOIN indicators i USING (indicator_id) JOIN themes th ON th.theme_id = i.theme_id"
 )
 
-# What each kind of row is found by: a name (weighted) and a body, as SQL over the table `t`.
+# What each kind of row is found by: its names (weighted) and a body, as SQL over the table `t`.
 INDEXED = {
     "plans": (
         "plan_id",
-        "t.title_zh || ' ' || t.title_en || ' ' || t.issuer_zh || ' ' || t.issuer_en",
-        "coalesce(t.doc_number, '') || ' ' || t.period_start || ' ' || t.period_end",
+        "t.title_zh || ' ' || t.title_en",
+        "t.issuer_zh || ' ' || t.issuer_en || ' ' || coalesce(t.doc_number, '') || ' '"
+        " || t.period_start || ' ' || t.period_end",
         "",
     ),
     "indicators": (
         "indicator_id",
         "t.name_zh || ' ' || t.name_en",
-        "t.definition_en || ' ' || t.unit || ' ' || t.unit_en || ' ' || th.name_zh"
-        " || ' ' || th.name_en",
+        f"t.definition_en || ' ' || t.unit || ' ' || t.unit_en || ' ' || {_THEME_NAMES}",
         "JOIN themes th USING (theme_id)",
     ),
     "programs": (
@@ -50,16 +57,16 @@ INDEXED = {
     ),
     "targets": (
         "target_id",
-        _INDICATOR_NAMES,
-        "t.source_quote || ' ' || coalesce(t.value_text, '') || ' ' || t.target_year"
-        " || ' ' || coalesce(t.note_en, '')",
+        "i.name_zh || ' ' || i.name_en",
+        f"{_THEME_NAMES} || ' ' || t.source_quote || ' ' || coalesce(t.value_text, '') || ' '"
+        " || t.target_year || ' ' || coalesce(t.note_en, '')",
         _INDICATOR_JOIN,
     ),
     "achievements": (
         "achievement_id",
-        _INDICATOR_NAMES,
-        "t.source_quote || ' ' || t.value_text || ' ' || t.period_start || ' '"
-        " || t.period_end || ' ' || coalesce(t.note_en, '')",
+        "i.name_zh || ' ' || i.name_en",
+        f"{_THEME_NAMES} || ' ' || t.source_quote || ' ' || t.value_text || ' '"
+        " || t.period_start || ' ' || t.period_end || ' ' || coalesce(t.note_en, '')",
         _INDICATOR_JOIN,
     ),
 }
@@ -84,19 +91,22 @@ def spaced(text: str) -> str:
 
 
 def terms(query: str) -> list[str]:
-    """The words of a query: runs of Chinese characters, and words or numbers."""
-    return re.findall(f"[{_CJK}]+|[^\\W_]+", normalise(query))[:MAX_TERMS]
+    """The words of a query: runs of Chinese characters, and words or numbers (with their
+    inner punctuation: "r&d", "2.8"); punctuation alone is no word."""
+    words = (w for w in _WORD.findall(normalise(query)) if _TOKEN.search(w))
+    return list(words)[:MAX_TERMS]
+
+
+def _phrase(term: str) -> str:
+    """One term as an FTS5 phrase: its tokens in order, a prefix if it ends in a letter."""
+    tokens = _TOKEN.findall(term)
+    prefix = not _CJK_CHAR.match(tokens[-1]) and not tokens[-1].isdigit()
+    return '"' + " ".join(tokens) + '"' + ("*" if prefix else "")
 
 
 def fts_query(query: str) -> str | None:
     """An FTS5 MATCH expression in which every term must occur; None if nothing is searchable."""
-    parts = []
-    for term in terms(query):
-        tokens = _TOKEN.findall(term)
-        phrase = '"' + " ".join(tokens) + '"'
-        prefix = not _CJK_CHAR.match(tokens[-1]) and not tokens[-1].isdigit()
-        parts.append(phrase + ("*" if prefix else ""))
-    return " AND ".join(parts) or None
+    return " AND ".join(_phrase(term) for term in terms(query)) or None
 
 
 def fts_table(table: str) -> str:
@@ -130,6 +140,7 @@ class Hit:
     name_zh: str
     name_en: str
     text: str
+    rank: int  # 0: every term in its names, 1: some, 2: none (found in the body only)
     score: float
 
 
@@ -151,10 +162,17 @@ def search(
     limit: int = 20,
     offset: int = 0,
 ) -> tuple[list[Hit], int]:
-    """The best hits for a query across kinds, name matches first; and how many there are."""
-    match = fts_query(query)
-    if match is None:
+    """The best hits for a query across kinds, name matches first; and how many there are.
+
+    BM25 alone lets a long quote that repeats a word outrank a name holding it, and its scores
+    are not comparable between tables; so hits are ranked first by how much of the query their
+    names hold, and only then by score.
+    """
+    phrases = [_phrase(term) for term in terms(query)]
+    if not phrases:
         return [], 0
+    match = " AND ".join(phrases)
+    in_name = [f"name : ({match})", "name : (" + " OR ".join(phrases) + ")"]
     hits, total = [], 0
     for table in kinds or list(INDEXED):
         fts = fts_table(table)
@@ -162,30 +180,70 @@ def search(
         total += conn.execute(
             f"SELECT count(*) FROM {fts} WHERE {fts} MATCH ?", [match]
         ).fetchone()[0]
+        names = f"(SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"
         rows = conn.execute(
-            f"SELECT {_SHOWN[table]}, bm25({fts}, {NAME_WEIGHT}, {BODY_WEIGHT}) AS score "
+            f"SELECT {_SHOWN[table]}, "
+            f"CASE WHEN t.rowid IN {names} THEN 0 WHEN t.rowid IN {names} THEN 1 ELSE 2 END "
+            f"AS rank, bm25({fts}, {NAME_WEIGHT}, {BODY_WEIGHT}) AS score "
             f"FROM {fts} JOIN {table} t ON t.rowid = {fts}.rowid {join} "
-            f"WHERE {fts} MATCH ? ORDER BY score LIMIT ?",
-            [match, offset + limit],
+            f"WHERE {fts} MATCH ? ORDER BY rank, score LIMIT ?",
+            [*in_name, match, offset + limit],
         )
         hits.extend(Hit(KINDS[table], *row) for row in rows)
-    hits.sort(key=lambda hit: (hit.score, hit.kind, hit.id))
+    hits.sort(key=lambda hit: (hit.rank, hit.score, hit.kind, hit.id))
     return hits[offset : offset + limit], total
 
 
+def page_url(hit: Hit) -> str:
+    """The reading page that shows a hit: its own, or its plan's, at the row."""
+    if hit.kind == "plan":
+        return f"/plans/{hit.id}"
+    if hit.kind == "indicator":
+        return f"/indicators/{hit.id}"
+    return f"/plans/{hit.plan_id}#{hit.id}"
+
+
+def _pattern(term: str) -> str:
+    """Where a term stands in the original text, as the index matches it: Chinese anywhere,
+    a word or number from its start, its parts apart by any punctuation, a word to its end."""
+    if _CJK_CHAR.match(term):
+        return re.escape(term)
+    tokens = _TOKEN.findall(term)
+    end = "(?!" + _ALNUM + ")" if tokens[-1].isdigit() else _ALNUM + "*"
+    return "(?<!" + _ALNUM + ")" + "[\\W_]+".join(map(re.escape, tokens)) + end
+
+
 def snippet(text: str, query: str, width: int = 80) -> str:
-    """HTML: a window of the text around the first match, escaped, each match in <mark>."""
-    words = sorted({t for t in terms(query)}, key=len, reverse=True)
+    """HTML: a window of the text around the first match, escaped, each match in <mark>.
+
+    Matching is on the text folded as the index folds it (full-width digits as ASCII), but the
+    window shows the text as written: a quote is quoted verbatim.
+    """
+    words = sorted(set(terms(query)), key=len, reverse=True)
     if not words or not text:
         return html.escape((text or "")[:width])
-    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
-    folded = unicodedata.normalize("NFKC", text)
-    first = pattern.search(folded)
-    start = max(0, (first.start() if first else 0) - width // 3)
-    window = folded[start : start + width]
-    out, last = [], 0
-    for m in pattern.finditer(window):
-        out += [html.escape(window[last : m.start()]), "<mark>", html.escape(m.group()), "</mark>"]
-        last = m.end()
-    out.append(html.escape(window[last:]))
-    return ("…" if start else "") + "".join(out) + ("…" if start + width < len(folded) else "")
+    pattern = re.compile("|".join(map(_pattern, words)), re.IGNORECASE)
+    folded, origin = _folded(text)
+    found = [(origin[m.start()], origin[m.end() - 1] + 1) for m in pattern.finditer(folded)]
+    start = max(0, (found[0][0] if found else 0) - width // 3)
+    end = start + width
+    out, last = [], start
+    for match_start, match_end in found:
+        if match_start < last or match_end > end:
+            continue
+        marked = html.escape(text[match_start:match_end])
+        out += [html.escape(text[last:match_start]), "<mark>", marked, "</mark>"]
+        last = match_end
+    out.append(html.escape(text[last:end]))
+    return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """The text NFKC-folded character by character, and for each folded character the index of
+    the character it came from."""
+    folded, origin = [], []
+    for index, char in enumerate(text):
+        for part in unicodedata.normalize("NFKC", char):
+            folded.append(part)
+            origin.append(index)
+    return "".join(folded), origin

@@ -185,12 +185,20 @@ def test_the_openapi_document_describes_every_route(api):
     spec = api.get("/api/v1/openapi.json").json
     documented = set(spec["paths"])
     routes = {
-        rule.rule.replace("<string:key>", "{key}")
+        re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         for rule in api.application.url_map.iter_rules()
         if rule.rule.startswith("/api/v1") and rule.endpoint.startswith("v1.")
     }
     assert documented == routes
-    assert {f"/api/v1/{name}" for name in LISTINGS} <= documented
+    # each item's path names its key, as the collections' columns do
+    assert documented == {
+        "/api/v1/",
+        *(f"/api/v1/{name}" for name in LISTINGS),
+        *(f"/api/v1/{name}/{{{listing.key}}}" for name, listing in LISTINGS.items()),
+        "/api/v1/indicators/{indicator_id}/series",
+        "/api/v1/progress",
+        "/api/v1/search",
+    }
 
 
 def test_openapi_field_descriptions_come_from_the_table_schemas(api):
@@ -330,3 +338,115 @@ def test_an_item_and_a_series_as_csv(api):
     assert item.get_data(as_text=True).count("\n") == 2
     series = api.get("/api/v1/indicators/high_tech_enterprises/series?format=csv")
     assert series.get_data(as_text=True).splitlines()[0].startswith("point_id,kind,indicator_id")
+
+
+def test_a_weak_or_listed_tag_is_honoured_and_the_304_keeps_vary(api):
+    tag = api.get("/api/v1/plans").headers["ETag"]
+    for if_none_match in (tag, f"W/{tag}", f'"other", {tag}'):
+        response = api.get("/api/v1/plans", headers={"If-None-Match": if_none_match})
+        assert response.status_code == 304, if_none_match
+        assert response.headers["ETag"] == tag
+        assert response.headers["Vary"] == "Accept"
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert response.data == b""
+
+
+def test_a_csv_answer_has_its_own_tag_and_is_cached_the_same_way(api):
+    csv_tag = api.get("/api/v1/plans?format=csv").headers["ETag"]
+    assert csv_tag != api.get("/api/v1/plans").headers["ETag"]
+    again = api.get("/api/v1/plans?format=csv", headers={"If-None-Match": csv_tag})
+    assert again.status_code == 304
+    assert "Content-Disposition" not in again.headers and again.data == b""
+
+
+def test_if_none_match_never_hides_an_error(api):
+    for url in ("/api/v1/plans/no-such-plan", "/api/v1/plans?colour=red"):
+        response = api.get(url, headers={"If-None-Match": "*"})
+        assert response.status_code in (400, 404), url
+        assert response.content_type == PROBLEM
+
+
+class RecordingConnection(sqlite3.Connection):
+    """A connection that remembers the text of every statement it runs."""
+
+    statements: list[str] = []
+
+    def execute(self, sql, *args):
+        self.statements.append(sql)
+        return super().execute(sql, *args)
+
+
+@pytest.fixture
+def recorded(db_path, monkeypatch):
+    """The API over connections that record their SQL; yields the list of statements."""
+    from portal import query
+    from portal.app import create_app
+
+    def connect(path):
+        conn = sqlite3.connect(
+            f"file:{db_path}?mode=ro&immutable=1",
+            uri=True,
+            check_same_thread=False,
+            factory=RecordingConnection,
+        )
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    monkeypatch.setattr(query, "connect", connect)
+    monkeypatch.setattr(RecordingConnection, "statements", [])
+    client = create_app({"PORTAL_DB": str(db_path), "TESTING": True}).test_client()
+    return client, RecordingConnection.statements
+
+
+MARKER, YEAR = "zq' OR 1=1 --", 4321
+
+
+def test_request_values_reach_sql_only_as_bound_parameters(recorded):
+    from portal.api.v1.resources import PROGRESS, SERIES
+
+    client, statements = recorded
+    routes = [(f"/api/v1/{name}", listing) for name, listing in LISTINGS.items()]
+    routes += [("/api/v1/progress", PROGRESS)]
+    routes += [("/api/v1/indicators/high_tech_enterprises/series", SERIES)]
+    for path, listing in routes:
+        for f in listing.filters:
+            if f.name == "indicator_id" and path.endswith("/series"):
+                continue
+            value = YEAR if f.type is int else MARKER
+            for output in ("json", "csv"):
+                response = client.get(path, query_string={f.name: value, "format": output})
+                assert response.status_code == 200, (path, f.name, response.json)
+                response.get_data()  # a streamed CSV runs its query as it is read
+        if listing.text_columns:
+            assert client.get(path, query_string={"q": MARKER}).status_code == 200
+    assert client.get("/api/v1/search", query_string={"q": MARKER}).status_code == 200
+    assert client.get("/api/v1/targets/" + MARKER).status_code == 404
+    assert len(statements) > 100
+    leaked = [s for s in statements if "zq" in s or str(YEAR) in s]
+    assert leaked == []
+
+
+def test_paging_reads_by_keyset_so_the_last_page_costs_what_the_first_does(recorded):
+    client, statements = recorded
+    url, pages = "/api/v1/achievements?limit=10&sort=-value", 0
+    while url:
+        del statements[:]
+        body = client.get(url).json
+        url = body["links"]["next"]
+        pages += 1
+        assert not [s for s in statements if "OFFSET" in s.upper()]
+        assert any("LIMIT ?" in s for s in statements)
+    assert pages == 15
+
+
+def test_keyset_columns_are_never_null(db_path):
+    """Keyset paging compares the sort columns with < and >, which a NULL would escape."""
+    from portal.api.v1.resources import PROGRESS, SERIES
+
+    conn = sqlite3.connect(db_path)
+    for listing in [*LISTINGS.values(), PROGRESS, SERIES]:
+        for column in {*listing.sortable, listing.key}:
+            if listing.table in SCHEMAS:
+                assert SCHEMAS[listing.table].field(column).required, (listing.table, column)
+            nulls = conn.execute(f"SELECT count(*) FROM {listing.table} WHERE {column} IS NULL")
+            assert nulls.fetchone()[0] == 0, (listing.table, column)

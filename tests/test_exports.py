@@ -4,6 +4,7 @@ import csv
 import datetime
 import io
 import json
+import re
 import zipfile
 
 import frictionless
@@ -226,6 +227,69 @@ def test_a_csv_streams_in_bounded_chunks_without_reading_every_row_first():
     assert CHUNK_SIZE <= len(first) < CHUNK_SIZE + 100
     assert len(read) < 20_000
     assert len(read_rows(first + b"".join(chunks))) == 20_001
+
+
+# Download buttons on the reading pages
+
+
+def csv_links(api, page: str) -> list[str]:
+    html = api.get(page).get_data(as_text=True)
+    return [
+        link.replace("&amp;", "&")
+        for link in re.findall(r'href="([^"]+)"', html)
+        if "format=csv" in link
+    ]
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["/downloads/", "/plans/baodi-st-14fyp", "/indicators/high_tech_enterprises"],
+)
+def test_every_csv_button_a_person_clicks_gives_a_bom_file_to_save(api, page):
+    links = csv_links(api, page)
+    assert links
+    for link in links:
+        assert "bom=1" in link, link
+        response = api.get(link)
+        assert response.status_code == 200, link
+        assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+        assert re.fullmatch(
+            r'attachment; filename="[\w.-]+\.csv"', response.headers["Content-Disposition"]
+        )
+        assert response.data.startswith(b"\xef\xbb\xbf"), link
+
+
+def test_the_downloads_page_offers_a_csv_of_every_table(api):
+    links = csv_links(api, "/downloads/")
+    assert sorted(link.split("?")[0] for link in links) == sorted(f"/api/v1/{t}" for t in TABLES)
+
+
+def test_a_plan_page_offers_each_of_its_tables_filtered_to_the_plan(api):
+    links = csv_links(api, "/plans/baodi-st-14fyp")
+    assert sorted(links) == sorted(
+        f"/api/v1/{table}?plan_id=baodi-st-14fyp&format=csv&bom=1"
+        for table in ("targets", "achievements", "programs")
+    )
+    rows = read_rows(api.get(links[0]).data[3:])
+    plan = rows[0].index("plan_id")
+    assert {row[plan] for row in rows[1:]} == {"baodi-st-14fyp"}
+
+
+def test_the_api_csv_options_bom_and_safe_take_1_and_never_touch_numbers(api):
+    plain = api.get("/api/v1/achievements?format=csv").data
+    bom = api.get("/api/v1/achievements?format=csv&bom=1").data
+    assert bom == b"\xef\xbb\xbf" + plain
+    safe = read_rows(api.get("/api/v1/achievements?format=csv&safe=1").data)
+    rows = read_rows(plain)
+    numeric = numeric_columns(SCHEMAS["achievements"])
+    for plain_row, safe_row in zip(rows[1:], safe[1:], strict=True):
+        for column, before, after in zip(rows[0], plain_row, safe_row, strict=True):
+            risky = column not in numeric and before.startswith(("=", "+", "-", "@", "\t", "\r"))
+            assert after == ("'" + before if risky else before), (column, before)
+    assert safe != rows
+    hits = read_rows(api.get("/api/v1/search?q=专利&format=csv&safe=1").data)
+    score = hits[0].index("score")
+    assert all(row[score].startswith("-") for row in hits[1:])  # BM25 scores stay numbers
 
 
 # The workbook

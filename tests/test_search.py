@@ -35,6 +35,13 @@ CASES = [
     ),
     ("talent 2027", {"target:sc27-t007"}, {"target:tz13-t001"}),
     ("１５００", {"target:sc27-t002"}, set()),  # full-width digits
+    ("incub", {"indicator:incubators", "program:tz13-p011"}, {"indicator:high_tech_enterprises"}),
+    ("Baodi", {"plan:baodi-st-14fyp"}, {"plan:tongzhou-st-13fyp"}),
+    # a word with inner punctuation is a phrase: R and D together, not any r… and d… words
+    ("R&D", {"indicator:rd_intensity", "target:tz13-t005"}, {"target:sc27-t003"}),
+    ("2.8", {"target:bd14-t001"}, set()),
+    ("150", {"achievement:bj16-a091", "target:sc27-t009"}, {"target:sc27-t002"}),  # not 1500
+    ("研发 2025", {"target:bd14-t001"}, {"target:sc27-t010"}),
     ("专利 火星", set(), {"achievement:bj16-a003"}),  # every word must match
     ("zyxwvut", set(), set()),
 ]
@@ -78,18 +85,35 @@ def test_chinese_terms_match_exactly_where_the_characters_stand_together(conn):
         assert {h for h in found(conn, term) if h.startswith("target:")} == scan, term
 
 
-def test_a_name_match_ranks_before_a_match_deep_in_a_quote(conn):
-    hits, _ = search.search(conn, "孵化器")
-    kinds = [h.kind for h in hits]
-    assert hits[0].name_zh.find("孵化器") >= 0 or kinds[0] == "program"
-    indicator = next(i for i, h in enumerate(hits) if h.id == "incubators")
-    quote_only = [i for i, h in enumerate(hits) if "孵化器" not in h.name_zh]
-    assert indicator < max(quote_only)
+@pytest.mark.parametrize("term", ["孵化器", "人才", "平台", "科技", "企业", "patent", "talent"])
+def test_a_name_match_ranks_before_a_match_deep_in_a_quote(conn, term):
+    hits, _ = search.search(conn, term, limit=1000)
+    in_name = [term in f"{h.name_zh} {h.name_en}".lower() for h in hits]
+    assert any(in_name) and not all(in_name)
+    # every hit whose name holds the term comes before every hit that has it elsewhere only
+    assert in_name == sorted(in_name, reverse=True), [
+        (h.kind, h.id) for h, named in zip(hits, in_name, strict=True) if not named
+    ][:3]
 
 
 def test_snippets_mark_the_matches_and_escape_everything_else():
     text = "<b>高新技术企业</b>突破1500家"
     assert search.snippet(text, "1500") == "&lt;b&gt;高新技术企业&lt;/b&gt;突破<mark>1500</mark>家"
+
+
+@pytest.mark.parametrize(
+    "text, query, expected",
+    [
+        ("新增1500家，其中150家", "150", "新增1500家，其中<mark>150</mark>家"),  # whole numbers
+        ("Invention patents granted", "patent", "Invention <mark>patents</mark> granted"),
+        ("compatent patents", "patent", "compatent <mark>patents</mark>"),  # from a word's start
+        ("全区R&D经费占GDP", "R&D", "全区<mark>R&amp;D</mark>经费占GDP"),  # not the D of GDP
+        ("突破１５００家，", "1500", "突破<mark>１５００</mark>家，"),  # the text as written
+        ("高新技术企业突破1500家", "企业 1500", "高新技术<mark>企业</mark>突破<mark>1500</mark>家"),
+    ],
+)
+def test_snippets_mark_what_the_index_matched_in_the_text_as_written(text, query, expected):
+    assert search.snippet(text, query) == expected
 
 
 @pytest.mark.parametrize("query", ["", "   ", "!!!", "“”、。", "AND OR NOT", '"*^:()', "x" * 500])
@@ -120,6 +144,18 @@ def test_the_search_api_answers_in_the_envelope(api):
     ]
 
 
+def test_each_hit_links_to_the_reading_page_that_shows_it(api):
+    hits = api.get("/api/v1/search?q=孵化器&limit=100").json["data"]
+    assert {h["kind"] for h in hits} >= {"indicator", "program", "achievement"}
+    for hit in hits:
+        path, _, anchor = hit["url"].partition("#")
+        page = api.get(path)
+        assert page.status_code == 200, hit["url"]
+        if anchor:
+            assert f'id="{anchor}"' in page.get_data(as_text=True), hit["url"]
+        assert api.get(hit["api_url"]).json["data"]
+
+
 def test_search_pages_through_all_hits(api):
     first = api.get("/api/v1/search?q=企业&limit=5").json
     seen, url = [], "/api/v1/search?q=企业&limit=5"
@@ -130,6 +166,25 @@ def test_search_pages_through_all_hits(api):
     assert len(seen) == len(set(seen)) == first["meta"]["total"]
 
 
+@pytest.mark.parametrize(
+    "table, term, key, expected",
+    [
+        ("plans", "宝坻", "plan_id", {"baodi-st-14fyp"}),
+        ("indicators", "专利", "indicator_id", {"invention_patent_grants"}),
+        ("programs", "孵化", "program_id", {"tz13-p011"}),
+        ("targets", "人才", "target_id", {"sc27-t007"}),
+        ("achievements", "专利", "achievement_id", {"bj16-a003"}),
+    ],
+)
+def test_datasettes_search_box_finds_two_character_terms_in_each_main_table(
+    portal, table, term, key, expected
+):
+    rows = portal.get(f"/portal/{table}.json?_search={term}&_shape=array&_size=max").json()
+    assert expected <= {r[key] for r in rows}
+    everything = portal.get(f"/portal/{table}.json?_shape=array&_size=max").json()
+    assert 0 < len(rows) < len(everything)
+
+
 def test_datasettes_search_box_finds_two_character_terms(portal):
     rows = portal.get("/portal/targets.json?_search=专利&_shape=array").json()
     assert "sc27-t010" in {r["target_id"] for r in rows}
@@ -137,3 +192,13 @@ def test_datasettes_search_box_finds_two_character_terms(portal):
     assert portal.get("/portal/targets.json?_search=!!&_shape=array").json() == []
     page = portal.get("/portal/programs?_search=孵化器").text
     assert 'name="_search"' in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/portal", "/portal/targets", "/portal/targets/sc27-t002", "/portal?sql=select+1"],
+)
+def test_the_search_page_is_reached_from_the_data_tables_too(portal, url):
+    page = portal.get(url)
+    assert page.status_code == 200
+    assert 'href="/search"' in page.text

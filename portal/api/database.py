@@ -14,9 +14,6 @@ from flask import current_app
 
 from .. import query
 
-_local = threading.local()
-
-
 def _identity() -> tuple[str, int, int]:
     path = current_app.config["PORTAL_DB"]
     stat = os.stat(path)
@@ -24,9 +21,10 @@ def _identity() -> tuple[str, int, int]:
 
 
 def get_db() -> sqlite3.Connection:
-    """This thread's connection to the database file being served."""
+    """This thread's connection to the database file being served, for this app."""
     key = _identity()
-    connections = _local.__dict__.setdefault("connections", {})
+    local = current_app.extensions.setdefault("portal.connections", threading.local())
+    connections = local.__dict__.setdefault("connections", {})
     conn = connections.get(key)
     if conn is None:
         for old in [k for k in connections if k[0] == key[0]]:

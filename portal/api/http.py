@@ -23,17 +23,18 @@ def etag() -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def not_modified() -> Response | None:
-    """A 304 when the client already holds this answer (the database is immutable)."""
-    if request.method not in ("GET", "HEAD") or not request.if_none_match:
-        return None
-    tag = etag()
-    if request.if_none_match.contains(tag):
-        response = Response(status=304)
-        response.set_etag(tag)
-        response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
-        return response
-    return None
+def not_modified(response: Response) -> Response:
+    """The answer as a bodiless 304, keeping its ETag, Cache-Control, Vary and CORS headers.
+
+    It is decided once the answer is known to be a 200, so that an unknown id, a bad parameter
+    or `If-None-Match: *` never pass for an unchanged answer.
+    """
+    response.close()  # a streamed CSV's rows are never read
+    response.response = []
+    response.status_code = 304
+    for header in ("Content-Type", "Content-Length", "Content-Disposition"):
+        response.headers.pop(header, None)
+    return response
 
 
 def add_headers(response: Response) -> Response:
@@ -44,12 +45,15 @@ def add_headers(response: Response) -> Response:
         response.headers["Access-Control-Allow-Headers"] = "Accept, If-None-Match"
         response.headers["Access-Control-Max-Age"] = "86400"
     if request.method in ("GET", "HEAD") and response.status_code == 200:
-        response.set_etag(etag())
+        tag = etag()
+        response.set_etag(tag)
         response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
         response.vary.add("Accept")
+        # If-None-Match compares weakly (RFC 9110 13.1.2): W/"tag" names the same answer.
+        if request.if_none_match.contains_weak(tag):
+            return not_modified(response)
     return response
 
 
 def init_blueprint(blueprint: Blueprint) -> None:
-    blueprint.before_request(not_modified)
     blueprint.after_request(add_headers)

@@ -88,17 +88,13 @@ def search_page():
     groups: dict[str, list] = {}
     for hit in hits:
         groups.setdefault(hit.kind, []).append(
-            {"hit": vars(hit), "snippet": search.snippet(hit.text, query), "url": hit_url(hit)}
+            {
+                "hit": vars(hit),
+                "snippet": search.snippet(hit.text, query),
+                "url": search.page_url(hit),
+            }
         )
     return render_template("pages/search.html", query=query, groups=groups, total=total)
-
-
-def hit_url(hit) -> str:
-    if hit.kind == "plan":
-        return f"/plans/{hit.id}"
-    if hit.kind == "indicator":
-        return f"/indicators/{hit.id}"
-    return f"/plans/{hit.plan_id}#{hit.id}"
 
 
 @pages.route("/downloads/")

@@ -1,11 +1,11 @@
 """API v1, mounted at /api/v1."""
 
 from flask_smorest import Blueprint
-from marshmallow import RAISE, Schema, fields
+from marshmallow import RAISE, fields
 from webargs.flaskparser import FlaskParser
 
 from .. import http
-from . import views
+from . import schemas, views
 
 
 class Parser(FlaskParser):
@@ -27,7 +27,7 @@ blueprint = V1Blueprint(
 
 http.init_blueprint(blueprint)
 
-IndexSchema = Schema.from_dict(
+IndexSchema = schemas.ma.Schema.from_dict(
     {
         "data": fields.Dict(required=True),
         "meta": fields.Dict(required=True),
@@ -38,11 +38,26 @@ IndexSchema = Schema.from_dict(
 
 
 @blueprint.route("/", endpoint="index")
-@blueprint.arguments(Schema.from_dict({}, name="IndexQuery"), location="query", unknown=RAISE)
+@blueprint.arguments(
+    schemas.QuerySchema.from_dict(
+        {
+            "format": fields.String(
+                metadata={"description": "json, the only format offered here.", "enum": ["json"]}
+            )
+        },
+        name="IndexQuery",
+    ),
+    location="query",
+    unknown=RAISE,
+)
 @blueprint.response(200, IndexSchema)
+@views.negotiated(blueprint)
 def index(args):
-    """Links to every collection"""
-    return views.index()
+    """Links to everything
+
+    Every collection, the URI template of each item, the series, search, progress and the
+    documentation."""
+    return views.index(args)
 
 
 views.register(blueprint)

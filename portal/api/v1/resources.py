@@ -8,7 +8,11 @@ LISTINGS = {
     "regions": Listing(
         table="regions",
         key="region_code",
-        filters=(Filter("level", "level"), Filter("parent_code", "parent_code")),
+        filters=(
+            Filter("region_code", "region_code"),
+            Filter("level", "level"),
+            Filter("parent_code", "parent_code"),
+        ),
         sortable=("region_code", "name_en"),
         default_sort=("region_code",),
         text_columns=("name_zh", "name_en"),
@@ -16,7 +20,14 @@ LISTINGS = {
     "plans": Listing(
         table="plans",
         key="plan_id",
-        filters=(Filter("region_code", "region_code"), Filter("doc_type", "doc_type")),
+        filters=(
+            Filter("plan_id", "plan_id"),
+            Filter("region_code", "region_code"),
+            Filter("doc_type", "doc_type"),
+            # A plan is in a range of years if its period overlaps it.
+            Filter("year_from", "period_end", int, ">="),
+            Filter("year_to", "period_start", int, "<="),
+        ),
         sortable=("plan_id", "published_on", "period_end"),
         default_sort=("published_on",),
         text_columns=("title_zh", "title_en", "issuer_zh", "issuer_en"),
@@ -24,6 +35,7 @@ LISTINGS = {
     "themes": Listing(
         table="themes",
         key="theme_id",
+        filters=(Filter("theme_id", "theme_id"),),
         sortable=("theme_id", "name_en"),
         default_sort=("theme_id",),
         text_columns=("name_zh", "name_en", "description_en"),
@@ -31,7 +43,11 @@ LISTINGS = {
     "indicators": Listing(
         table="indicators",
         key="indicator_id",
-        filters=(Filter("theme_id", "theme_id"), Filter("unit", "unit")),
+        filters=(
+            Filter("indicator_id", "indicator_id"),
+            Filter("theme_id", "theme_id"),
+            Filter("unit", "unit"),
+        ),
         sortable=("indicator_id", "theme_id", "name_en"),
         default_sort=("indicator_id",),
         text_columns=("name_zh", "name_en", "definition_en"),
@@ -40,6 +56,7 @@ LISTINGS = {
         table="targets",
         key="target_id",
         filters=(
+            Filter("target_id", "target_id"),
             Filter("plan_id", "plan_id"),
             Filter("region_code", "region_code"),
             Filter("indicator_id", "indicator_id"),
@@ -58,11 +75,13 @@ LISTINGS = {
         table="achievements",
         key="achievement_id",
         filters=(
+            Filter("achievement_id", "achievement_id"),
             Filter("plan_id", "plan_id"),
             Filter("region_code", "region_code"),
             Filter("indicator_id", "indicator_id"),
             Filter("theme_id", _THEME[0], subquery=_THEME[1]),
             Filter("period_end", "period_end", int),
+            # A figure is in a range of years if its period overlaps it.
             Filter("year_from", "period_end", int, ">="),
             Filter("year_to", "period_start", int, "<="),
             Filter("comparator", "comparator"),
@@ -84,6 +103,7 @@ LISTINGS = {
         table="programs",
         key="program_id",
         filters=(
+            Filter("program_id", "program_id"),
             Filter("plan_id", "plan_id"),
             Filter("parent_id", "parent_id"),
             Filter("level", "level"),
@@ -101,8 +121,11 @@ PROGRESS = Listing(
         Filter("plan_id", "plan_id"),
         Filter("region_code", "region_code"),
         Filter("indicator_id", "indicator_id"),
+        Filter("theme_id", _THEME[0], subquery=_THEME[1]),
         Filter("status", "status"),
         Filter("target_year", "target_year", int),
+        Filter("year_from", "target_year", int, ">="),
+        Filter("year_to", "target_year", int, "<="),
     ),
     sortable=("target_id", "target_year", "status", "plan_id", "indicator_id"),
     default_sort=("target_id",),

@@ -80,6 +80,21 @@ def item_envelope(name: str, row: type[ma.Schema]) -> type[ma.Schema]:
     )
 
 
+class QuerySchema(ma.Schema):
+    """The query parameters of a route; one given twice is refused rather than half read
+    (webargs would take its first value): several values go in a comma list."""
+
+    @ma.validates_schema(pass_original=True, skip_on_field_errors=False)
+    def given_once(self, data, original, **kwargs):
+        getlist = getattr(original, "getlist", None)
+        if getlist is None:
+            return
+        repeated = sorted({name for name in original if len(getlist(name)) > 1})
+        if repeated:
+            message = "Give this parameter once; separate several values with commas."
+            raise ma.ValidationError({name: [message] for name in repeated})
+
+
 _ID = validate.Length(min=1, max=100)
 _YEAR = validate.Range(min=1000, max=9999)
 
@@ -109,7 +124,7 @@ SAFE = fields.Boolean(
 
 def item_query_schema(name: str) -> type[ma.Schema]:
     """The query parameters of a single row: only its format."""
-    return ma.Schema.from_dict(
+    return QuerySchema.from_dict(
         {"format": FORMAT, "bom": BOM, "safe": SAFE}, name=f"{SINGULAR[name]}ItemQuery"
     )
 
@@ -136,9 +151,10 @@ def query_schema(name: str, listing=None, fixed: tuple[str, ...] = ()) -> type[m
                 },
             )
         else:
-            word = "from" if f.op == ">=" else "up to"
+            bound = "at least" if f.op == ">=" else "at most"
             spec[f.name] = fields.Integer(
-                validate=_YEAR, metadata={"description": f"Only rows {word} this year."}
+                validate=_YEAR,
+                metadata={"description": f"Only rows whose {f.column} is {bound} this year."},
             )
     if listing.text_columns:
         spec["q"] = fields.String(
@@ -167,7 +183,7 @@ def query_schema(name: str, listing=None, fixed: tuple[str, ...] = ()) -> type[m
     spec["format"] = FORMAT
     spec["bom"] = BOM
     spec["safe"] = SAFE
-    return ma.Schema.from_dict(spec, name=f"{SINGULAR[name]}Query")
+    return QuerySchema.from_dict(spec, name=f"{SINGULAR[name]}Query")
 
 
 class Sort(fields.String):
@@ -346,7 +362,7 @@ SeriesSchema = ma.Schema.from_dict(
 
 SEARCH_KINDS = ["plan", "indicator", "program", "target", "achievement"]
 
-SearchQuerySchema = ma.Schema.from_dict(
+SearchQuerySchema = QuerySchema.from_dict(
     {
         "q": fields.String(
             required=True,
@@ -373,6 +389,9 @@ SearchQuerySchema = ma.Schema.from_dict(
             validate=validate.Length(min=1, max=200),
             metadata={"description": "Opaque position from links.next or links.prev."},
         ),
+        "format": FORMAT,
+        "bom": BOM,
+        "safe": SAFE,
     },
     name="SearchQuery",
 )
@@ -398,11 +417,15 @@ HitSchema = ma.Schema.from_dict(
         ),
         "score": fields.Float(
             required=True,
-            metadata={"description": "Relevance (BM25, lower is better); name matches weigh more."},
+            metadata={
+                "description": "Relevance (BM25, lower is better) among hits whose names hold as "
+                "much of the query; name matches come first whatever their score."
+            },
         ),
         "api_url": fields.String(required=True, metadata={"description": "The row in this API."}),
         "url": fields.String(
-            required=True, metadata={"description": "The row's page for readers."}
+            required=True,
+            metadata={"description": "The reading page that shows the row (at its anchor)."},
         ),
     },
     name="SearchHit",

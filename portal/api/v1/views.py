@@ -1,6 +1,6 @@
-"""The views of API v1: a list and an item view for each collection, and indicator series."""
+"""The views of API v1: a list and an item view for each collection, series, progress, search."""
 
-from flask import Response, current_app, request, url_for
+from flask import current_app, request, url_for
 from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import RAISE, ValidationError
@@ -8,25 +8,9 @@ from marshmallow import RAISE, ValidationError
 from ... import query, search
 from ..database import data_version, get_db, open_db
 from . import schemas
+from .formats import csv_response, negotiate
 from .paging import decode_cursor, decode_offset, encode_cursor, encode_offset, link
 from .resources import LISTINGS, PROGRESS, SERIES, SINGULAR
-
-FORMATS = {"json": "application/json", "csv": "text/csv"}
-
-
-def negotiate(args: dict) -> str:
-    """json or csv, from ?format= or else the Accept header; 406 for anything else."""
-    requested = args.get("format")
-    if requested is not None:
-        if requested not in FORMATS:
-            abort(406, message=f"Format {requested!r} is not offered; use json or csv.")
-        return requested
-    if "Accept" not in request.headers:
-        return "json"
-    best = request.accept_mimetypes.best_match(list(FORMATS.values()))
-    if best is None:
-        abort(406, message="Only application/json and text/csv are offered.")
-    return "csv" if best == "text/csv" else "json"
 
 
 def _position(args: dict, sort_text: str, width: int) -> tuple[list | None, list | None]:
@@ -54,7 +38,7 @@ def list_response(
     after, before = _position(args, sort_text, width)
     filters = {f.name: args[f.name] for f in listing.filters if f.name in args} | (fixed or {})
     if output == "csv":
-        return csv_response(name, listing, filters, args, sort, after, before)
+        return list_csv(name, listing, filters, args, sort, after, before)
     page = query.list_rows(
         get_db(),
         listing,
@@ -92,9 +76,10 @@ def list_response(
     )
 
 
-def csv_response(name, listing, filters, args, sort, after, before) -> Response:
+def list_csv(name, listing, filters, args, sort, after, before):
     """Every matching row (or `limit` if given) as CSV, streamed from its own connection."""
     limit = args["limit"] if "limit" in request.args else None
+    row_schema = schemas.ROWS[listing.table]
     if before is not None:
         # A page before a position: read it in reverse and turn it round (it is at most `limit`).
         rows = list(
@@ -108,7 +93,7 @@ def csv_response(name, listing, filters, args, sort, after, before) -> Response:
                 before=before,
             )
         )[::-1]
-        return _csv(name, listing, iter(rows), args)
+        return csv_response(name, row_schema, rows, args)
 
     conn = open_db()
 
@@ -120,28 +105,7 @@ def csv_response(name, listing, filters, args, sort, after, before) -> Response:
         finally:
             conn.close()
 
-    return _csv(name, listing, rows(), args)
-
-
-def _csv(name: str, listing: query.Listing, rows, args: dict) -> Response:
-    """Rows as CSV with the columns of the listing's row schema, numbers never neutralised."""
-    from ...exports import csv_chunks
-
-    row_fields = schemas.ROWS[listing.table]().fields
-    columns = list(row_fields)
-    numeric = {c for c, f in row_fields.items() if isinstance(f, schemas.fields.Number)}
-    body = csv_chunks(
-        columns,
-        (tuple(row[c] for c in columns) for row in rows),
-        bom=bool(args.get("bom")),
-        safe=bool(args.get("safe")),
-        numeric_columns=numeric,
-    )
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-    )
+    return csv_response(name, row_schema, rows(), args)
 
 
 def item_response(name: str, key: str, args: dict):
@@ -151,7 +115,7 @@ def item_response(name: str, key: str, args: dict):
     if row is None:
         abort(404, message=f"No {SINGULAR[name].lower()} has {listing.key} {key!r}.")
     if output == "csv":
-        return _csv(f"{name}-{key}", listing, iter([row]), args)
+        return csv_response(f"{name}-{key}", schemas.ROWS[name], [row], args)
     if name == "programs":
         row["children"] = [
             dict(r)
@@ -162,8 +126,18 @@ def item_response(name: str, key: str, args: dict):
     return {"data": row, "meta": {"data_version": data_version()}, "links": {"self": request.path}}
 
 
+def negotiated(blp):
+    """Document what a view that negotiates its format and honours If-None-Match may answer."""
+
+    def decorate(view):
+        view = blp.alt_response(406, response="NOT_ACCEPTABLE")(view)
+        return blp.alt_response(304, response="NOT_MODIFIED")(view)
+
+    return decorate
+
+
 def register(blp) -> None:
-    """Add the list and item routes of every collection, and the series, to the blueprint."""
+    """Add the list and item routes of every collection, the series, search and progress."""
     for name in LISTINGS:
         _register_collection(blp, name)
     _register_series(blp)
@@ -192,24 +166,26 @@ def _register_collection(blp, name: str) -> None:
     class Collection(MethodView):
         @blp.arguments(schemas.query_schema(name)(), location="query", unknown=RAISE)
         @blp.response(200, schemas.list_envelope(name, row))
+        @negotiated(blp)
         def get(self, args):
             return list_response(name, listing, args)
 
     Collection.get.__doc__ = f"List {name}\n\nFilter, sort and page through the {name}."
 
-    @blp.route(f"/{name}/<string:key>", endpoint=f"{name}_item")
+    @blp.route(f"/{name}/<string:{listing.key}>", endpoint=f"{name}_item")
     class Item(MethodView):
         @blp.arguments(schemas.item_query_schema(name)(), location="query", unknown=RAISE)
         @blp.response(200, schemas.item_envelope(name, item_row))
         @blp.alt_response(404, response="NOT_FOUND")
-        def get(self, args, key):
-            return item_response(name, key, args)
+        @negotiated(blp)
+        def get(self, args, **path):
+            return item_response(name, path[listing.key], args)
 
     Item.get.__doc__ = f"One {SINGULAR[name].lower()}\n\nOne row of {name} by its {listing.key}."
 
 
 def _register_series(blp) -> None:
-    @blp.route("/indicators/<string:key>/series", endpoint="indicator_series")
+    @blp.route("/indicators/<string:indicator_id>/series", endpoint="indicator_series")
     class Series(MethodView):
         @blp.arguments(
             schemas.query_schema("series", SERIES, fixed=("indicator_id",))(),
@@ -218,19 +194,20 @@ def _register_series(blp) -> None:
         )
         @blp.response(200, schemas.SeriesSchema)
         @blp.alt_response(404, response="NOT_FOUND")
-        def get(self, args, key):
+        @negotiated(blp)
+        def get(self, args, indicator_id):
             """Every figure and goal of an indicator
 
             Every target and achievement of the indicator, in every plan and region, ordered by
             year: one point a row, ready to draw."""
-            indicator = query.get_row(get_db(), LISTINGS["indicators"], key)
+            indicator = query.get_row(get_db(), LISTINGS["indicators"], indicator_id)
             if indicator is None:
-                abort(404, message=f"No indicator has indicator_id {key!r}.")
+                abort(404, message=f"No indicator has indicator_id {indicator_id!r}.")
             return list_response(
-                f"{key}-series",
+                f"{indicator_id}-series",
                 SERIES,
                 args,
-                fixed={"indicator_id": [key]},
+                fixed={"indicator_id": [indicator_id]},
                 meta={"indicator": indicator},
             )
 
@@ -253,6 +230,7 @@ def _register_progress(blp) -> None:
             schemas.query_schema("progress", PROGRESS)(), location="query", unknown=RAISE
         )
         @blp.response(200, envelope)
+        @negotiated(blp)
         def get(self, args):
             """Progress against targets
 
@@ -266,15 +244,22 @@ def _register_search(blp) -> None:
     class Search(MethodView):
         @blp.arguments(schemas.SearchQuerySchema(), location="query", unknown=RAISE)
         @blp.response(200, schemas.SearchSchema)
+        @negotiated(blp)
         def get(self, args):
             """Search everything
 
             Plans, indicators, programmes, targets and achievements whose names, summaries or
-            quotes contain every word of the query, in Chinese or English; name matches first."""
+            quotes contain every word of the query, in Chinese or English. Hits whose names
+            hold every word come first, then those whose names hold some, then the rest."""
             return search_response(args)
 
 
-def search_response(args: dict) -> dict:
+# A CSV of search results holds every hit unless `limit` is given, as a CSV list does.
+ALL_HITS = 100_000
+
+
+def search_response(args: dict):
+    output = negotiate(args)
     offset = 0
     if "cursor" in args:
         try:
@@ -284,23 +269,27 @@ def search_response(args: dict) -> dict:
     tables = (
         [t for t, kind in search.KINDS.items() if kind in args["kind"]] if "kind" in args else None
     )
-    hits, total = search.search(get_db(), args["q"], tables, args["limit"], offset)
+    limit = args["limit"] if output == "json" or "limit" in request.args else ALL_HITS
+    hits, total = search.search(get_db(), args["q"], tables, limit, offset)
+    found = [
+        {
+            "kind": h.kind,
+            "id": h.id,
+            "plan_id": h.plan_id,
+            "name_zh": h.name_zh,
+            "name_en": h.name_en,
+            "snippet": search.snippet(h.text, args["q"]),
+            "score": round(h.score, 4),
+            "api_url": f"{API_ROOT}/{TABLES[h.kind]}/{h.id}",
+            "url": search.page_url(h),
+        }
+        for h in hits
+    ]
+    if output == "csv":
+        return csv_response("search", schemas.HitSchema, found, args)
     end = offset + len(hits)
     return {
-        "data": [
-            {
-                "kind": h.kind,
-                "id": h.id,
-                "plan_id": h.plan_id,
-                "name_zh": h.name_zh,
-                "name_en": h.name_en,
-                "snippet": search.snippet(h.text, args["q"]),
-                "score": round(h.score, 4),
-                "api_url": f"{API_ROOT}/{TABLES[h.kind]}/{h.id}",
-                "url": page_url(h),
-            }
-            for h in hits
-        ],
+        "data": found,
         "meta": {
             "total": total,
             "count": len(hits),
@@ -322,14 +311,21 @@ TABLES = {kind: table for table, kind in search.KINDS.items()}
 API_ROOT = "/api/v1"
 
 
-def page_url(hit) -> str:
-    """Where a reader sees the hit."""
-    return f"/portal/{TABLES[hit.kind]}/{hit.id}"
+def index(args: dict) -> dict:
+    """Links to every collection, item, series, search, progress and the documentation.
 
-
-def index() -> dict:
-    links = {name: url_for(f"v1.{name}_list") for name in LISTINGS}
+    An item's link is a URI template (RFC 6570): its key in braces, to be filled in.
+    """
+    negotiate(args, offered=("json",))
+    links = {"self": url_for("v1.index")}
+    for name, listing in LISTINGS.items():
+        links[name] = url_for(f"v1.{name}_list")
+        links[SINGULAR[name].lower()] = f"{links[name]}/{{{listing.key}}}"
+    links["series"] = url_for("v1.indicators_list") + "/{indicator_id}/series"
+    links["progress"] = url_for("v1.progress_list")
+    links["search"] = url_for("v1.search")
     links["openapi"] = url_for("api-docs.openapi_json")
+    links["docs"] = url_for("assets.api_docs")
     return {
         "data": {"name": "Science and Technology Plans Open Data API", "version": "v1"},
         "meta": {"data_version": data_version()},
