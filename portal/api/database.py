@@ -14,6 +14,7 @@ from flask import current_app
 
 from .. import query
 
+
 def _identity() -> tuple[str, int, int]:
     path = current_app.config["PORTAL_DB"]
     stat = os.stat(path)
