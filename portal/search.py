@@ -155,6 +155,21 @@ _SHOWN = {
 }
 
 
+# Matches read from the index per table and tier, in index order, before they are ranked: a
+# search costs the same whether a term occurs a hundred times or a million.
+CANDIDATES = 200
+
+
+def tiers(phrases: list[str]) -> list[str]:
+    """MATCH expressions for the hits with every term in their names, some, and none."""
+    every, some = " AND ".join(phrases), " OR ".join(phrases)
+    found = [f"name : ({every})"]
+    if len(phrases) > 1:
+        found.append(f"(({every}) AND (name : ({some}))) NOT (name : ({every}))")
+    found.append(f"({every}) NOT (name : ({some}))")
+    return found
+
+
 def search(
     conn: sqlite3.Connection,
     query: str,
@@ -166,32 +181,46 @@ def search(
 
     BM25 alone lets a long quote that repeats a word outrank a name holding it, and its scores
     are not comparable between tables; so hits are ranked first by how much of the query their
-    names hold, and only then by score.
+    names hold (a tier), and only then by score. Within a tier, the first CANDIDATES matches of
+    each table are scored (more when a page reaches deeper), so that a common word does not
+    make every search score every row.
     """
     phrases = [_phrase(term) for term in terms(query)]
     if not phrases:
         return [], 0
-    match = " AND ".join(phrases)
-    in_name = [f"name : ({match})", "name : (" + " OR ".join(phrases) + ")"]
-    hits, total = [], 0
-    for table in kinds or list(INDEXED):
+    tables = kinds or list(INDEXED)
+    window = max(CANDIDATES, offset + limit)
+    total = 0
+    ranked = []  # (tier, score, table, rowid)
+    for table in tables:
         fts = fts_table(table)
-        join = INDEXED[table][3]
         total += conn.execute(
-            f"SELECT count(*) FROM {fts} WHERE {fts} MATCH ?", [match]
+            f"SELECT count(*) FROM {fts} WHERE {fts} MATCH ?", [" AND ".join(phrases)]
         ).fetchone()[0]
-        names = f"(SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"
+        for tier, match in enumerate(tiers(phrases)):
+            found = conn.execute(
+                f"SELECT rowid, bm25({fts}, {NAME_WEIGHT}, {BODY_WEIGHT}) FROM {fts} "
+                f"WHERE {fts} MATCH ? LIMIT ?",
+                [match, window],
+            )
+            ranked.extend((tier, score, table, rowid) for rowid, score in found)
+    ranked.sort(key=lambda r: (r[0], r[1], r[2], r[3]))
+    chosen = ranked[offset : offset + limit]
+    shown = {}
+    for table in {r[2] for r in chosen}:
+        rowids = [r[3] for r in chosen if r[2] == table]
+        marks = ", ".join("?" * len(rowids))
         rows = conn.execute(
-            f"SELECT {_SHOWN[table]}, "
-            f"CASE WHEN t.rowid IN {names} THEN 0 WHEN t.rowid IN {names} THEN 1 ELSE 2 END "
-            f"AS rank, bm25({fts}, {NAME_WEIGHT}, {BODY_WEIGHT}) AS score "
-            f"FROM {fts} JOIN {table} t ON t.rowid = {fts}.rowid {join} "
-            f"WHERE {fts} MATCH ? ORDER BY rank, score LIMIT ?",
-            [*in_name, match, offset + limit],
+            f"SELECT t.rowid, {_SHOWN[table]} FROM {table} t {INDEXED[table][3]} "
+            f"WHERE t.rowid IN ({marks})",
+            rowids,
         )
-        hits.extend(Hit(KINDS[table], *row) for row in rows)
-    hits.sort(key=lambda hit: (hit.rank, hit.score, hit.kind, hit.id))
-    return hits[offset : offset + limit], total
+        shown |= {(table, rowid): row for rowid, *row in rows}
+    hits = [
+        Hit(KINDS[table], *shown[(table, rowid)], tier, score)
+        for tier, score, table, rowid in chosen
+    ]
+    return hits, total
 
 
 def page_url(hit: Hit) -> str:
