@@ -1,11 +1,42 @@
-"""The gunicorn worker: uvicorn's, with the limits a public server needs."""
+"""The gunicorn worker: uvicorn's, with the limits a public server needs and a gentler shutdown."""
 
+import asyncio
+import sys
+
+from gunicorn.arbiter import Arbiter
+from uvicorn.server import Server
 from uvicorn_worker import UvicornWorker
+
+# How long a stopping worker waits for connections it has accepted to send their request.
+ACCEPTED_GRACE = 2.0
+
+
+class GracefulServer(Server):
+    """uvicorn's server, which on shutdown first lets accepted connections send their request.
+
+    uvicorn closes at once every connection that has not yet sent a whole request; one accepted
+    just before a reload (HUP) whose request is on its way is then reset, and its client sees
+    an error. So: stop accepting, wait until each such connection has sent its request (or the
+    grace has passed), and only then shut down as uvicorn does, which finishes every request.
+    """
+
+    async def shutdown(self, sockets=None) -> None:
+        for server in self.servers:
+            server.close()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + ACCEPTED_GRACE
+        while loop.time() < deadline and any(
+            getattr(connection, "cycle", True) is None
+            for connection in self.server_state.connections
+        ):
+            await asyncio.sleep(0.01)
+        await super().shutdown(sockets)
 
 
 class PortalWorker(UvicornWorker):
     """Uvicorn on h11 (whose limit on a request's line and headers is enforced), no Server header,
-    and a cap on connections a worker takes at once (more are answered 503 at once, not queued)."""
+    a cap on connections a worker takes at once (more are answered 503 at once, not queued), and
+    the graceful shutdown above."""
 
     CONFIG_KWARGS = {
         "loop": "auto",
@@ -14,3 +45,12 @@ class PortalWorker(UvicornWorker):
         "limit_concurrency": 256,
         "server_header": False,
     }
+
+    async def _serve(self) -> None:
+        # As UvicornWorker._serve, with GracefulServer for uvicorn's Server.
+        self.config.app = self.wsgi
+        server = GracefulServer(config=self.config)
+        self._install_sigquit_handler()
+        await server.serve(sockets=self.sockets)
+        if not server.started:
+            sys.exit(Arbiter.WORKER_BOOT_ERROR)
