@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 from conftest import read_csv
 
-from portal import paths
+from portal import paths, query
 from portal.api.v1.resources import LISTINGS, SINGULAR
 from portal.tableschema import load_schemas
 
@@ -450,3 +450,20 @@ def test_keyset_columns_are_never_null(db_path):
                 assert SCHEMAS[listing.table].field(column).required, (listing.table, column)
             nulls = conn.execute(f"SELECT count(*) FROM {listing.table} WHERE {column} IS NULL")
             assert nulls.fetchone()[0] == 0, (listing.table, column)
+
+
+def test_a_total_is_counted_once_per_connection_and_stays_right(db_path):
+    conn = query.connect(db_path)
+    statements = []
+    conn.set_trace_callback(statements.append)
+    args = {"filters": {"plan_id": ["baodi-st-14fyp"]}, "q": None}
+    first = query.count_rows(conn, LISTINGS["targets"], **args)
+    again = query.count_rows(conn, LISTINGS["targets"], **args)
+    other = query.count_rows(conn, LISTINGS["targets"], filters={}, q=None)
+    counted = [s for s in statements if s.startswith("SELECT count(*)")]
+    expected = conn.execute(
+        "SELECT count(*) FROM targets WHERE plan_id = 'baodi-st-14fyp'"
+    ).fetchone()[0]
+    assert first == again == expected > 0
+    assert other == conn.execute("SELECT count(*) FROM targets").fetchone()[0] > first
+    assert len(counted) == 2
