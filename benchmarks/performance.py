@@ -1,0 +1,699 @@
+"""The portal at national scale, measured in one run: build, API under load, memory, start.
+
+    .venv/bin/python benchmarks/performance.py [--targets 1000000] [--seconds 10]
+
+Writes a synthetic dataset (`portal synth`), builds it with the real build and, beside it,
+imports the same CSVs with the sqlite3 command line (the practical limit). Then serves the
+database with the portal's own gunicorn settings and loads it with wrk at concurrency 16: the
+portal's API, the same queries through Datasette's JSON API on the same file, a minimal Flask and
+sqlite3 endpoint and a bare "hello" app (benchmarks/apps.py), each under the same settings. It
+measures worker memory at rest and around a 100,000-row CSV export, and the time from launch to
+the first answer. The figures replace the part of docs/performance.md between its markers.
+
+Needs wrk and sqlite3 (Debian packages of those names). Loads only 127.0.0.1. The work folder
+(default build/bench) holds the synthetic CSVs and databases; `--reuse` keeps them between runs.
+"""
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from portal.api.v1.paging import encode_cursor  # noqa: E402
+from portal.tableschema import TABLES  # noqa: E402
+
+DOC = ROOT / "docs" / "performance.md"
+START, END = "<!-- figures: start -->", "<!-- figures: end -->"
+SEARCHES = ["专利", "高新技术企业", "孵化器 2025", "人才 2027", "patent", "incubator"]
+
+
+# --- the build ------------------------------------------------------------------------------
+
+
+def build(targets: int, work: Path, reuse: bool) -> dict:
+    """Synthesize, build (in a process of its own, for its peak memory) and import with sqlite3."""
+    datasets, db = work / "datasets", work / "portal.db"
+    if reuse and (work / "build.json").exists() and db.exists():
+        return json.loads((work / "build.json").read_text())
+    shutil.rmtree(datasets, ignore_errors=True)
+    started = time.perf_counter()
+    run_python(
+        "from pathlib import Path; from portal.synth import synthesize; "
+        f"synthesize({targets}, Path({str(datasets)!r}))"
+    )
+    synth_seconds = time.perf_counter() - started
+    db.unlink(missing_ok=True)
+    started = time.perf_counter()
+    out = run_python(
+        "import json, resource; from pathlib import Path; from portal.build import build_database; "
+        f"r = build_database(Path({str(db)!r}), Path({str(datasets)!r}), "
+        f"Path({str(datasets / 'schemas')!r})); "
+        "print(json.dumps({'rows': r.rows, 'seconds': r.seconds, "
+        "'peak_kib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))"
+    )
+    build_seconds = time.perf_counter() - started
+    built = json.loads(out.splitlines()[-1])
+    imported = work / "import.db"
+    imported.unlink(missing_ok=True)
+    commands = [".mode csv"] + [f".import {datasets / t}.csv {t}" for t in TABLES]
+    started = time.perf_counter()
+    subprocess.run(["sqlite3", str(imported), *commands], check=True)
+    import_seconds = time.perf_counter() - started
+    imported.unlink()
+    result = {
+        "rows": built["rows"],
+        "synth_seconds": synth_seconds,
+        "build_seconds": build_seconds,
+        "phases": built["seconds"],
+        "build_peak_mib": built["peak_kib"] / 1024,
+        "import_seconds": import_seconds,
+        "csv_mib": sum((datasets / f"{t}.csv").stat().st_size for t in TABLES) / 2**20,
+        "db_mib": db.stat().st_size / 2**20,
+    }
+    (work / "build.json").write_text(json.dumps(result, indent=2))
+    return result
+
+
+def run_python(code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    return done.stdout
+
+
+# --- the servers ----------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Server:
+    name: str
+    app: str  # gunicorn's APP_MODULE
+    process: subprocess.Popen | None = None
+    port: int = 0
+    start_seconds: float = 0.0
+
+    def start(self, db: Path, ready: str) -> "Server":
+        self.port = free_port()
+        env = {**os.environ, "PORTAL_DB": str(db), "PORT": str(self.port)}
+        began = time.perf_counter()
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "-c",
+                "gunicorn.conf.py",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--access-logfile",
+                "/dev/null",
+                "--pythonpath",
+                "benchmarks",
+                self.app,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = began + 60
+        while time.perf_counter() < deadline:
+            try:
+                if fetch(self.port, ready)[0] == 200:
+                    self.start_seconds = time.perf_counter() - began
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.02)
+        self.stop()
+        raise SystemExit(f"{self.name} did not start")
+
+    def workers(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=60)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(port: int, path: str) -> tuple[int, bytes]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=120) as response:
+        return response.status, response.read()
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+# --- the load -------------------------------------------------------------------------------
+
+WRK_SCRIPT = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+"""
+
+
+@dataclass
+class Load:
+    scenario: str
+    server: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+    paths: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def wrk(
+    server: Server, label: str, scenario: str, paths: list[str], seconds: float, connections: int
+) -> Load:
+    """wrk at the given concurrency over the paths in turn; every answer must be a 200."""
+    for path in paths[:3]:
+        status, _ = fetch(server.port, path)
+        if status != 200:
+            raise SystemExit(f"{server.name} {scenario}: {path} answered {status}")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths))
+    try:
+        done = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{connections}",
+                f"-d{max(1, round(seconds))}s",
+                "--latency",
+                "--timeout",
+                "60s",
+                "-s",
+                script.name,
+                f"http://127.0.0.1:{server.port}",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    return parse_wrk(done, scenario, label, len(paths))
+
+
+def parse_wrk(text: str, scenario: str, server: str, paths: int) -> Load:
+    def ms(value: str) -> float:
+        number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+        return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+    percentiles = dict(re.findall(r"^\s+(\d+)%\s+(\S+)\s*$", text, re.M))
+    requests = int(re.search(r"(\d+) requests in", text).group(1))
+    if not requests:
+        raise SystemExit(f"{server} {scenario}: no answer within the run; make --seconds longer")
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text
+    )
+    errors = (int(non_2xx.group(1)) if non_2xx else 0) + (
+        sum(map(int, sockets.groups())) if sockets else 0
+    )
+    return Load(
+        scenario,
+        server,
+        float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+        ms(percentiles["50"]),
+        ms(percentiles["99"]),
+        requests,
+        errors,
+        paths,
+    )
+
+
+# --- what is asked --------------------------------------------------------------------------
+
+
+def q(path: str, **params) -> str:
+    return path + "?" + urllib.parse.urlencode(params)
+
+
+def sql(statement: str, **params) -> str:
+    return q("/portal.json", sql=statement, _shape="objects", **params)
+
+
+@dataclass
+class Workload:
+    """The paths of every scenario, drawn from the database (the same for every server)."""
+
+    pairs: list[tuple[str, int]]
+    target_ids: list[str]
+    indicators: list[str]
+    last_key: str
+    export_filter: dict
+    export_rows: int
+
+    @classmethod
+    def of(cls, db: Path, seed: int = 7) -> "Workload":
+        rng = random.Random(seed)
+        conn = sqlite3.connect(f"file:{db}?mode=ro&immutable=1", uri=True)
+        total = conn.execute("SELECT count(*) FROM targets").fetchone()[0]
+        picks = sorted(rng.sample(range(1, total + 1), min(200, total)))
+        rows = [
+            conn.execute(
+                "SELECT target_id, region_code, target_year FROM targets WHERE rowid = ?", [r]
+            ).fetchone()
+            for r in picks
+        ]
+        indicators = [i for (i,) in conn.execute("SELECT indicator_id FROM indicators")]
+        last_key = conn.execute(
+            "SELECT target_id FROM targets ORDER BY target_id LIMIT 1 OFFSET ?",
+            [max(0, total - 51)],
+        ).fetchone()[0]
+        # The indicator whose targets come closest to 100,000 rows: the CSV export's filter.
+        counts = conn.execute(
+            "SELECT target_year, count(*) FROM targets GROUP BY target_year"
+        ).fetchall()
+        year, export_rows = min(counts, key=lambda c: abs(c[1] - 100_000))
+        conn.close()
+        return cls(
+            pairs=[(r[1], r[2]) for r in rows[:50]],
+            target_ids=[r[0] for r in rows],
+            indicators=rng.sample(indicators, min(20, len(indicators))),
+            last_key=last_key,
+            export_filter={"target_year": year},
+            export_rows=export_rows,
+        )
+
+    def scenarios(self) -> dict[str, dict[str, list[str]]]:
+        """scenario → server → paths."""
+        pairs, filtered = self.pairs, "region_code = :r AND target_year = :y"
+        by_target = "SELECT * FROM targets WHERE target_id = :id"
+        return {
+            "filtered list (region_code + target_year)": {
+                "portal": [q("/api/v1/targets", region_code=r, target_year=y) for r, y in pairs],
+                "datasette-sql": [
+                    sql(
+                        f"SELECT * FROM targets WHERE {filtered} ORDER BY target_id LIMIT 51",
+                        r=r,
+                        y=y,
+                    )
+                    for r, y in pairs
+                ],
+                "datasette-table": [
+                    q("/portal/targets.json", region_code=r, target_year=y, _shape="objects")
+                    for r, y in pairs
+                ],
+                "minimal": [q("/targets", region_code=r, target_year=y) for r, y in pairs],
+                "hello": ["/"],
+            },
+            "first page of all targets": {
+                "portal": [q("/api/v1/targets", limit=50)],
+                "datasette-table": [q("/portal/targets.json", _size=50, _shape="objects")],
+            },
+            "last page of all targets": {
+                "portal": [
+                    q(
+                        "/api/v1/targets",
+                        limit=50,
+                        cursor=encode_cursor("after", "target_id", [self.last_key]),
+                    )
+                ],  # fmt: skip
+                "datasette-table": [
+                    q("/portal/targets.json", _size=50, _next=self.last_key, _shape="objects")
+                ],
+            },
+            "one item": {
+                "portal": [f"/api/v1/targets/{t}" for t in self.target_ids],
+                "datasette-sql": [sql(by_target, id=t) for t in self.target_ids],
+            },
+            "indicator series": {
+                "portal": [f"/api/v1/indicators/{i}/series" for i in self.indicators],
+                "datasette-sql": [
+                    sql(
+                        "SELECT * FROM series WHERE indicator_id = :i "
+                        "ORDER BY year, point_id LIMIT 51",
+                        i=i,
+                    )
+                    for i in self.indicators
+                ],
+            },
+            "search": {
+                "portal": [q("/api/v1/search", q=s) for s in SEARCHES],
+                "datasette-table": [
+                    q("/portal/targets.json", _search=s, _shape="objects") for s in SEARCHES
+                ],
+            },
+            f"CSV export ({self.export_rows:,} rows)": {
+                "portal": [q("/api/v1/targets", format="csv", **self.export_filter)],
+                "datasette-table": [
+                    q("/portal/targets.csv", _stream="on", _size="max", **self.export_filter)
+                ],
+            },
+        }
+
+
+SERVERS = {
+    "portal": "portal.asgi:create_app()",
+    "datasette-sql": "apps:datasette()",
+    "datasette-table": "apps:datasette()",
+    "minimal": "apps:minimal()",
+    "hello": "apps:hello()",
+}
+READY = {
+    "portal": "/api/v1/targets?limit=1",
+    "datasette-sql": "/portal.json?sql=select+1",
+    "datasette-table": "/portal.json?sql=select+1",
+    "minimal": "/targets?region_code=110000&target_year=2020",
+    "hello": "/",
+}
+
+
+def memory_around_export(server: Server, path: str) -> dict:
+    """Each worker's RSS at rest, its peak during CSV exports (one a worker at once), after."""
+    workers = server.workers()
+    rest = {pid: rss_mib(pid) for pid in workers}
+    peak = dict(rest)
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            for pid in workers:
+                peak[pid] = max(peak[pid], rss_mib(pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    exports = [threading.Thread(target=fetch, args=(server.port, path)) for _ in workers]
+    for _ in range(2):
+        for t in exports:
+            t.start()
+        for t in exports:
+            t.join()
+        exports = [threading.Thread(target=fetch, args=(server.port, path)) for _ in workers]
+    stop.set()
+    sampler.join()
+    after = {pid: rss_mib(pid) for pid in workers}
+    return {
+        "workers": len(workers),
+        "rest_mib": max(rest.values()),
+        "peak_mib": max(peak.values()),
+        "after_mib": max(after.values()),
+        "growth_mib": max(peak[pid] - rest[pid] for pid in workers),
+    }
+
+
+def check_same_rows(portal: Server, others: dict[str, Server], path_pairs) -> None:
+    """The compared endpoints answer the same rows, or the comparison would mean nothing."""
+    for portal_path, other_paths in path_pairs:
+        mine = [r["target_id"] for r in json.loads(fetch(portal.port, portal_path)[1])["data"]]
+        for name, path in other_paths.items():
+            body = json.loads(fetch(others[name].port, path)[1])
+            rows = body["rows"] if isinstance(body, dict) and "rows" in body else body
+            rows = rows["data"] if isinstance(rows, dict) else rows
+            theirs = [r["target_id"] for r in rows][: len(mine)]
+            if theirs != mine:
+                raise SystemExit(f"{name} answers other rows than the portal for {path}")
+
+
+# --- the report -----------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = int(Path("/proc/meminfo").read_text().split()[1]) / 2**20
+    versions = {}
+    for package in ("flask", "flask-smorest", "marshmallow", "datasette", "gunicorn", "uvicorn"):
+        from importlib.metadata import version
+
+        versions[package] = version(package)
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": memory,
+        "system": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "wrk": subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split(
+            "\n"
+        )[0],
+        "packages": versions,
+    }
+
+
+def ratio(a: float, b: float) -> float:
+    return a / b if b else float("inf")
+
+
+def report(args, env: dict, built: dict, loads: list[Load], memory: dict, start: dict) -> str:
+    rows = sum(built["rows"].values())
+    by = {(load.scenario, load.server): load for load in loads}
+    filtered = "filtered list (region_code + target_year)"
+    portal_list = by[(filtered, "portal")]
+    export = next(s for s, _ in by if s.startswith("CSV export"))
+    goals = [
+        (
+            "filtered list ≥ 2.5 × Datasette's SQL JSON (req/s)",
+            ratio(
+                portal_list.requests_per_second,
+                by[(filtered, "datasette-sql")].requests_per_second,
+            ),
+            2.5,
+            ">=",
+        ),
+        (
+            "filtered list ≥ 0.8 × minimal Flask + sqlite3 (req/s)",
+            ratio(portal_list.requests_per_second, by[(filtered, "minimal")].requests_per_second),
+            0.8,
+            ">=",
+        ),
+        (
+            "last page ≤ 1.5 × first page (p50 latency)",
+            ratio(
+                by[("last page of all targets", "portal")].p50_ms,
+                by[("first page of all targets", "portal")].p50_ms,
+            ),
+            1.5,
+            "<=",
+        ),
+        ("filtered list p99 < 50 ms", portal_list.p99_ms, 50, "<"),
+        ("search p99 < 50 ms", by[("search", "portal")].p99_ms, 50, "<"),
+        (
+            "build ≤ 2 × sqlite3 .import (time)",
+            ratio(built["build_seconds"], built["import_seconds"]),
+            2,
+            "<=",
+        ),
+        ("CSV export: worker memory growth < 50 MB", memory["growth_mib"] * 1.048576, 50, "<"),
+        ("start (first answer) < 3 s", start["portal"], 3, "<"),
+    ]  # fmt: skip
+
+    def met(value, limit, op):
+        return {">=": value >= limit, "<=": value <= limit, "<": value < limit}[op]
+
+    m = env["machine"]
+    out = [
+        START,
+        "",
+        f"Measured {env['date']} with `{env['command']}`.",
+        "",
+        "## The machine",
+        "",
+        f"- {m['cpu']}, {m['cores']} cores, {m['memory_gib']:.0f} GiB; {m['system']}",
+        f"- Python {m['python']}, SQLite {m['sqlite']}, {m['wrk']}",
+        "- " + ", ".join(f"{k} {v}" for k, v in m["packages"].items()),
+        f"- gunicorn with the portal's settings (`gunicorn.conf.py`): {env['workers']} uvicorn "
+        "workers; wrk runs on the same cores as the server.",
+        "",
+        "## Goals",
+        "",
+        "| goal | measured | met |",
+        "|---|---|---|",
+    ]
+    for name, value, limit, op in goals:
+        unit = " ms" if "p99" in name else (" s" if "start" in name else "")
+        unit = " MB" if "memory" in name else unit
+        shown = f"{value:.2f}{unit}" if unit else f"{value:.2f} ×"
+        out.append(f"| {name} | {shown} | {'yes' if met(value, limit, op) else '**no**'} |")
+    out += [
+        "",
+        "## The data",
+        "",
+        "| table | rows |",
+        "|---|---|",
+        *[f"| {t} | {n:,} |" for t, n in built["rows"].items()],
+        f"| all | {rows:,} |",
+        "",
+        f"CSV files {built['csv_mib']:,.0f} MiB; database {built['db_mib']:,.0f} MiB "
+        f"(written by `portal synth` in {built['synth_seconds']:.0f} s).",
+        "",
+        "## Build",
+        "",
+        "| | seconds | rows per second |",
+        "|---|---|---|",
+        f"| `portal build` (validation, load, indexes, search index, progress, checks) | "
+        f"{built['build_seconds']:.1f} | {rows / built['build_seconds']:,.0f} |",
+        *[f"| — {phase} | {s:.1f} | |" for phase, s in built["phases"].items()],
+        f"| `sqlite3` `.import` of the same CSVs (no types, keys, indexes or checks) | "
+        f"{built['import_seconds']:.1f} | {rows / built['import_seconds']:,.0f} |",
+        "",
+        f"The build's peak memory: {built['build_peak_mib']:,.0f} MiB.",
+        "",
+        f"## API under load (wrk, {args.connections} connections, {args.seconds:g} s each)",
+        "",
+        "| scenario | server | req/s | p50 ms | p99 ms | requests | errors |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for load in loads:
+        out.append(
+            f"| {load.scenario} | {load.server} | {load.requests_per_second:,.1f} | "
+            f"{load.p50_ms:.2f} | {load.p99_ms:.2f} | {load.requests:,} | {load.errors} |"
+        )
+    out += [
+        "",
+        "Servers: **portal** the whole portal (`portal.asgi:create_app()`, as the Procfile runs "
+        "it); **datasette-sql** Datasette's SQL JSON (`/portal.json?sql=…&_shape=objects`) and "
+        "**datasette-table** its table JSON (with its count and facets) on the same file, served "
+        "alone; **minimal** a hand-written Flask + sqlite3 endpoint returning the same JSON; "
+        "**hello** a bare ASGI app answering five bytes (`benchmarks/apps.py`).",
+        "",
+        "## Memory and start",
+        "",
+        f"- Per worker at rest: {memory['rest_mib']:.0f} MiB (largest of {memory['workers']}).",
+        f"- During the CSV export of {export.split('(')[1].rstrip(')')} (one at a time on every "
+        f"worker, twice): peak {memory['peak_mib']:.0f} MiB, growth at most "
+        f"{memory['growth_mib']:.1f} MiB; after: {memory['after_mib']:.0f} MiB.",
+        f"- From launch to the first answer of `/api/v1/targets`: {start['portal']:.2f} s "
+        f"(Datasette alone: {start['datasette']:.2f} s; hello: {start['hello']:.2f} s).",
+        "",
+        END,
+    ]
+    return "\n".join(out)
+
+
+def write_doc(text: str) -> None:
+    current = DOC.read_text(encoding="utf-8") if DOC.exists() else f"{START}\n{END}\n"
+    before, rest = current.split(START, 1)
+    after = rest.split(END, 1)[1]
+    DOC.write_text(before + text + after, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--targets", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=float, default=10, help="of load per scenario")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench")
+    parser.add_argument("--reuse", action="store_true", help="keep an earlier run's database")
+    parser.add_argument("--no-doc", action="store_true", help="print, do not write the doc")
+    args = parser.parse_args()
+    for tool in ("wrk", "sqlite3"):
+        if not shutil.which(tool):
+            raise SystemExit(f"{tool} is needed (apt-get install {tool})")
+    args.work.mkdir(parents=True, exist_ok=True)
+    command = "python benchmarks/performance.py " + " ".join(
+        a for a in sys.argv[1:] if a not in ("--reuse", "--no-doc")
+    )
+    print(f"building {args.targets:,} targets in {args.work} …", flush=True)
+    built = build(args.targets, args.work, args.reuse)
+    print(f"built in {built['build_seconds']:.0f} s; import {built['import_seconds']:.0f} s")
+    db = args.work / "portal.db"
+    workload = Workload.of(db)
+    scenarios = workload.scenarios()
+    loads, start = [], {}
+    servers: dict[str, Server] = {}
+    try:
+        for name in ("portal", "datasette", "minimal", "hello"):
+            key = "datasette-sql" if name == "datasette" else name
+            servers[name] = Server(name, SERVERS[key]).start(db, READY[key])
+            start[name] = servers[name].start_seconds
+        servers["datasette-sql"] = servers["datasette-table"] = servers["datasette"]
+        filtered = scenarios["filtered list (region_code + target_year)"]
+        check_same_rows(
+            servers["portal"],
+            servers,
+            [
+                (p, {"datasette-sql": s, "datasette-table": t, "minimal": m})
+                for p, s, t, m in zip(
+                    filtered["portal"][:5],
+                    filtered["datasette-sql"],
+                    filtered["datasette-table"],
+                    filtered["minimal"],
+                    strict=False,
+                )
+            ],
+        )
+        for scenario, by_server in scenarios.items():
+            for server, paths in by_server.items():
+                print(f"{scenario} · {server} …", flush=True)
+                seconds = args.seconds * (2 if scenario.startswith("CSV") else 1)
+                load = wrk(servers[server], server, scenario, paths, seconds, args.connections)
+                print(
+                    f"  {load.requests_per_second:,.1f} req/s, p50 {load.p50_ms:.2f} ms, "
+                    f"p99 {load.p99_ms:.2f} ms, errors {load.errors}",
+                    flush=True,
+                )
+                loads.append(load)
+        export_path = scenarios[next(s for s in scenarios if s.startswith("CSV"))]["portal"][0]
+        # A server of its own, so that the figures at rest are not those after the load above.
+        servers["portal"].stop()
+        fresh = Server("portal", SERVERS["portal"]).start(db, READY["portal"])
+        servers["fresh"] = fresh
+        for path in scenarios["filtered list (region_code + target_year)"]["portal"][:20]:
+            fetch(fresh.port, path)
+        memory = memory_around_export(fresh, export_path)
+    finally:
+        for server in set(servers.values()):
+            server.stop()
+    env = {
+        "date": time.strftime("%Y-%m-%d"),
+        "command": command.strip(),
+        "machine": machine(),
+        "workers": memory["workers"],
+    }
+    text = report(args, env, built, loads, memory, start)
+    if args.no_doc:
+        print(text)
+    else:
+        write_doc(text)
+        print(f"wrote {DOC.relative_to(ROOT)}")
+    print(f"peak memory of this script: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} KiB")
+
+
+if __name__ == "__main__":
+    main()
