@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import SOURCES
 
-from portal import validate
+from portal import cells, references
 from portal.cli import cli
 from portal.provenance import check_quotes
 from portal.tableschema import load_schemas
@@ -287,8 +287,8 @@ def test_small_batches_and_rule_groups_find_the_same_problems(datasets, monkeypa
         if not name.startswith(whole_file):
             break_it(datasets)
     whole = validate_datasets(datasets)
-    monkeypatch.setattr(validate, "BATCH", 7)
-    monkeypatch.setattr(validate, "RULE_GROUP", 50)
+    monkeypatch.setattr(cells, "BATCH", 7)
+    monkeypatch.setattr(references, "RULE_GROUP", 50)
     batched = validate_datasets(datasets)
     assert len({p.code for p in whole.problems}) >= 6
     assert [str(p) for p in batched.problems] == [str(p) for p in whole.problems]
