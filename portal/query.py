@@ -146,8 +146,12 @@ def ordering(listing: Listing, sort: list[tuple[str, bool]]) -> list[tuple[str, 
 def count_rows(conn: sqlite3.Connection, listing: Listing, *, filters: dict, q: str | None) -> int:
     clauses, params = where_clause(listing, filters, q)
     where = " WHERE " + " AND ".join(clauses) if clauses else ""
-    sql = f"SELECT count(*) FROM {listing.table}{where}"
-    counts = getattr(conn, "counts", None)  # None: a plain connection, which counts every time
+    return cached_count(conn, f"SELECT count(*) FROM {listing.table}{where}", params)
+
+
+def cached_count(conn: sqlite3.Connection, sql: str, params: list) -> int:
+    """The count a query gives, remembered by a ReadOnlyConnection (a plain one counts again)."""
+    counts = getattr(conn, "counts", None)
     key = (sql, tuple(params))
     if counts is not None and key in counts:
         counts.move_to_end(key)

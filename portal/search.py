@@ -19,6 +19,8 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass
 
+from .query import cached_count
+
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"([{_CJK}])")
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -80,7 +82,6 @@ KINDS = {
     "targets": "target",
     "achievements": "achievement",
 }
-NAME_WEIGHT, BODY_WEIGHT = 10.0, 1.0
 
 
 def normalise(text: str) -> str:
@@ -155,7 +156,6 @@ class Hit:
     name_en: str
     text: str
     rank: int  # 0: every term in its names, 1: some, 2: none (found in the body only)
-    score: float
 
 
 # What a hit shows, by kind: its names and the text a snippet is cut from.
@@ -167,11 +167,6 @@ _SHOWN = {
     "targets": "t.target_id, t.plan_id, i.name_zh, i.name_en, t.source_quote",
     "achievements": "t.achievement_id, t.plan_id, i.name_zh, i.name_en, t.source_quote",
 }
-
-
-# Matches read from the index per table and tier, in index order, before they are ranked: a
-# search costs the same whether a term occurs a hundred times or a million.
-CANDIDATES = 200
 
 
 def tiers(phrases: list[str]) -> list[str]:
@@ -191,49 +186,47 @@ def search(
     limit: int = 20,
     offset: int = 0,
 ) -> tuple[list[Hit], int]:
-    """The best hits for a query across kinds, name matches first; and how many there are.
+    """The hits for a query across kinds, name matches first; and how many there are.
 
-    BM25 alone lets a long quote that repeats a word outrank a name holding it, and its scores
-    are not comparable between tables; so hits are ranked first by how much of the query their
-    names hold (a tier), and only then by score. Within a tier, the first CANDIDATES matches of
-    each table are scored (more when a page reaches deeper), so that a common word does not
-    make every search score every row.
+    Hits are ranked by how much of the query their names hold (a tier: every term, some, none),
+    then by kind (plans, indicators, programmes, targets, achievements) and their order in the
+    data. The index reads its matches in that order, so a page reads only as many as it shows:
+    a word in a million rows costs what a rare one does. (BM25 would read every match first, to
+    count the rows that hold each term.) The total is counted once per connection and kept.
     """
     phrases = [_phrase(term) for term in terms(query)]
     if not phrases:
         return [], 0
-    tables = kinds or list(INDEXED)
-    window = max(CANDIDATES, offset + limit)
-    total = 0
-    ranked = []  # (tier, score, table, rowid)
-    for table in tables:
-        fts = fts_table(table)
-        total += conn.execute(
-            f"SELECT count(*) FROM {fts} WHERE {fts} MATCH ?", [" AND ".join(phrases)]
-        ).fetchone()[0]
-        for tier, match in enumerate(tiers(phrases)):
+    tables = [t for t in INDEXED if kinds is None or t in kinds]
+    every = " AND ".join(phrases)
+    total = sum(
+        cached_count(
+            conn, f"SELECT count(*) FROM {fts_table(t)} WHERE {fts_table(t)} MATCH ?", [every]
+        )
+        for t in tables
+    )
+    wanted, chosen = offset + limit, []  # (tier, table, rowid) in rank order
+    for tier, match in enumerate(tiers(phrases)):
+        for table in tables:
+            if len(chosen) >= wanted:
+                break
+            fts = fts_table(table)
             found = conn.execute(
-                f"SELECT rowid, bm25({fts}, {NAME_WEIGHT}, {BODY_WEIGHT}) FROM {fts} "
-                f"WHERE {fts} MATCH ? LIMIT ?",
-                [match, window],
+                f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY rowid LIMIT ?",
+                [match, wanted - len(chosen)],
             )
-            ranked.extend((tier, score, table, rowid) for rowid, score in found)
-    ranked.sort(key=lambda r: (r[0], r[1], r[2], r[3]))
-    chosen = ranked[offset : offset + limit]
+            chosen.extend((tier, table, rowid) for (rowid,) in found)
+    chosen = chosen[offset:wanted]
     shown = {}
-    for table in {r[2] for r in chosen}:
-        rowids = [r[3] for r in chosen if r[2] == table]
-        marks = ", ".join("?" * len(rowids))
+    for table in {table for _, table, _ in chosen}:
+        rowids = [rowid for _, t, rowid in chosen if t == table]
         rows = conn.execute(
             f"SELECT t.rowid, {_SHOWN[table]} FROM {table} t {INDEXED[table][3]} "
-            f"WHERE t.rowid IN ({marks})",
+            f"WHERE t.rowid IN ({', '.join('?' * len(rowids))})",
             rowids,
         )
         shown |= {(table, rowid): row for rowid, *row in rows}
-    hits = [
-        Hit(KINDS[table], *shown[(table, rowid)], tier, score)
-        for tier, score, table, rowid in chosen
-    ]
+    hits = [Hit(KINDS[table], *shown[(table, rowid)], tier) for tier, table, rowid in chosen]
     return hits, total
 
 

@@ -415,11 +415,12 @@ HitSchema = ma.Schema.from_dict(
                 "description": "HTML: a passage around the first match, escaped, matches in <mark>."
             },
         ),
-        "score": fields.Float(
+        "score": fields.Integer(
             required=True,
             metadata={
-                "description": "Relevance (BM25, lower is better) among hits whose names hold as "
-                "much of the query; name matches come first whatever their score."
+                "description": "0 if its names hold every word of the query, 1 if some, 2 if "
+                "none (found in a summary or quote); hits come in this order, then by kind "
+                "and their order in the data."
             },
         ),
         "api_url": fields.String(required=True, metadata={"description": "The row in this API."}),

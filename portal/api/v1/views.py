@@ -279,7 +279,7 @@ def search_response(args: dict):
             "name_zh": h.name_zh,
             "name_en": h.name_en,
             "snippet": search.snippet(h.text, args["q"]),
-            "score": round(h.score, 4),
+            "score": h.rank,
             "api_url": f"{API_ROOT}/{TABLES[h.kind]}/{h.id}",
             "url": search.page_url(h),
         }
