@@ -6,7 +6,7 @@ DB := $(or $(PORTAL_DB),build/portal.db)
 INSTALLED := $(VENV)/.installed
 FRONTEND := node_modules/.installed
 
-.PHONY: serve test install validate build lint clean
+.PHONY: serve test install validate build lint audit clean
 
 serve: build
 	PORTAL_DB=$(DB) $(BIN)/gunicorn -c gunicorn.conf.py 'portal.asgi:create_app()'
@@ -37,6 +37,11 @@ build: validate
 lint: install
 	$(BIN)/ruff check portal tests
 	$(BIN)/ruff format --check portal tests
+
+# Known vulnerabilities in the installed dependencies (needs PyPI's JSON API or OSV).
+audit: install
+	$(BIN)/pip install --quiet --disable-pip-version-check pip-audit
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
 
 clean:
 	rm -rf build $(VENV)
