@@ -1,5 +1,6 @@
 """The Datasette side of the portal: the database served read-only, with metadata.yml."""
 
+import sqlite3
 from pathlib import Path
 
 import yaml
@@ -22,19 +23,42 @@ SETTINGS = {
 }
 
 
-def load_metadata(metadata_path: Path | None = None) -> dict:
-    """metadata.yml with each table's column descriptions taken from its Table Schema."""
+# Tables the build derives, with the tables whose columns they repeat.
+DERIVED = {"progress": ("targets",), "series": ("achievements", "targets")}
+
+
+def load_metadata(metadata_path: Path | None = None, db_path: Path | None = None) -> dict:
+    """metadata.yml with each table's column descriptions taken from its Table Schema; the columns
+    a derived table repeats are described as in the table they come from."""
     metadata = yaml.safe_load(Path(metadata_path or paths.METADATA).read_text(encoding="utf-8"))
     tables = (
         metadata.setdefault("databases", {}).setdefault(DATABASE_NAME, {}).setdefault("tables", {})
     )
     for table in search.INDEXED:
         tables.setdefault(table, {}).setdefault("fts_table", search.fts_table(table))
-    for name, schema in load_schemas().items():
+    schemas = load_schemas()
+    for name, schema in schemas.items():
         columns = tables.setdefault(name, {}).setdefault("columns", {})
         for f in schema.fields:
-            columns.setdefault(f.name, f"{f.title_zh} · {f.title}: {f.description}")
+            columns.setdefault(f.name, describe(f))
+    if db_path:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro&immutable=1", uri=True)
+        try:
+            for name, sources in DERIVED.items():
+                present = {row[1] for row in conn.execute(f"PRAGMA table_info({name})")}
+                columns = tables.setdefault(name, {}).setdefault("columns", {})
+                for source in sources:
+                    for f in schemas[source].fields:
+                        if f.name in present:
+                            columns.setdefault(f.name, describe(f))
+        finally:
+            conn.close()
     return metadata
+
+
+def describe(field) -> str:
+    """A column's description in Datasette: 比较方式 · Comparator: How the value bounds the goal."""
+    return f"{field.title_zh} · {field.title}: {field.description}"
 
 
 def create_datasette(db_path: Path | None = None) -> Datasette:
@@ -45,7 +69,9 @@ def create_datasette(db_path: Path | None = None) -> Datasette:
     if not pm.is_registered(datasette_hooks):
         pm.register(datasette_hooks, name="portal")
     datasette = Datasette(
-        metadata=load_metadata(), settings=SETTINGS, template_dir=str(paths.TEMPLATES / "datasette")
+        metadata=load_metadata(db_path=db_path),
+        settings=SETTINGS,
+        template_dir=str(paths.TEMPLATES / "datasette"),
     )
     datasette.add_database(
         Database(datasette, path=str(db_path), is_mutable=False), name=DATABASE_NAME

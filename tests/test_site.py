@@ -55,3 +55,20 @@ def test_table_titles_and_column_descriptions_are_bilingual(portal):
         assert re.search(r"[\u4e00-\u9fff]", title) and re.search("[A-Za-z]", title)
         for column, description in table.get("columns", {}).items():
             assert re.match(r"[\u4e00-\u9fff（）]+ · [A-Z]", description), (name, column)
+
+
+def test_every_column_of_every_table_shown_has_a_bilingual_description(portal, db_path):
+    import re
+    import sqlite3
+
+    tables = portal.get("/-/metadata.json").json()["databases"]["portal"]["tables"]
+    conn = sqlite3.connect(db_path)
+    shown = [t["name"] for t in portal.get("/portal.json").json()["tables"] if not t["hidden"]]
+    shown += [v["name"] for v in portal.get("/portal.json").json()["views"]]
+    assert {"targets", "progress", "series"} <= set(shown)
+    for name in shown:
+        columns = [row[1] for row in conn.execute(f"PRAGMA table_info({name})")]
+        described = tables[name].get("columns", {})
+        for column in columns:
+            assert column in described, (name, column)
+            assert re.match(r"[\u4e00-\u9fff（）]+ · [A-Z]", described[column]), (name, column)
