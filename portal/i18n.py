@@ -1,5 +1,8 @@
 """The portal's own words in Chinese and English, and numbers formatted for each language."""
 
+import re
+from urllib.parse import urlencode
+
 from flask import g, request
 
 LANGUAGES = ("zh", "en")
@@ -60,12 +63,6 @@ TEXT = {
     "status_needs_acceleration": ("需要加速", "Needs acceleration"),
     "status_no_trend": ("仅有一个数字", "One figure only"),
     "status_no_baseline": ("无基线", "No baseline"),
-    "counts": (
-        "{targets} 个目标 · {achievements} 个成绩 · {programs} 项任务",
-        "{targets} targets · {achievements} achievements · {programs} programmes",
-    ),
-    "indicator_count": ("{n} 个指标", "{n} indicators"),
-    "results": ("找到 {n} 条结果", "{n} results"),
     "no_results": ("没有找到结果。", "Nothing found."),
     "download_csv": ("下载 CSV", "Download CSV"),
     "in_datasette": ("在数据表中查看", "View in the data tables"),
@@ -94,12 +91,24 @@ TEXT = {
     ),
     "compilation": ("本门户数据汇编", "This portal's compilation"),
     "not_found": ("没有这个页面。", "There is no such page."),
+    "error": ("出错了（{code}）。", "Something went wrong ({code})."),
+    "skip": ("跳到正文", "Skip to content"),
     "all_indicators": ("全部指标", "All indicators"),
     "progress_note": (
         "进展按同一指标、同一地区的已报告数字计算：基线为目标年份前的最新数字。",
         "Progress is computed from the figures reported for the same indicator and "
         "region: the baseline is the latest figure before the target year.",
     ),
+}
+
+
+# How many of a thing: Chinese, then English for one and for more.
+COUNTS = {
+    "targets": ("{n} 个目标", "{n} target", "{n} targets"),
+    "achievements": ("{n} 个成绩", "{n} achievement", "{n} achievements"),
+    "programs": ("{n} 项任务", "{n} programme", "{n} programmes"),
+    "indicators": ("{n} 个指标", "{n} indicator", "{n} indicators"),
+    "results": ("找到 {n} 条结果", "{n} result", "{n} results"),
 }
 
 
@@ -122,6 +131,13 @@ def t(key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
+def counted(n: int, key: str) -> str:
+    """'2 个目标', '1 target', '1,500 results'."""
+    zh, one, many = COUNTS[key]
+    text = zh if language() == "zh" else one if n == 1 else many
+    return text.format(n=number(n))
+
+
 def pick(row: dict, base: str) -> str:
     """The column base_zh or base_en of a row, in the reader's language."""
     return row.get(f"{base}_{language()}") or row.get(f"{base}_zh") or row.get(f"{base}_en") or ""
@@ -137,13 +153,41 @@ def number(value) -> str:
 
 
 def quantity(value, indicator: dict) -> str:
-    """A value with its unit: '1,500 家' or '1,500 enterprises'."""
+    """A value with its unit: '1,500 家', '1,500 enterprises', '1 enterprise', '2.8% of GDP'."""
     if value is None:
         return ""
-    unit = indicator["unit"] if language() == "zh" else indicator["unit_en"]
+    if language() == "zh":
+        unit = indicator["unit"]
+    else:
+        unit = indicator["unit_en"]
+        if value == 1:
+            unit = singular(unit)
     if unit.startswith("%"):
-        return f"{number(value)}{unit}" if unit == "%" else f"{number(value)} {unit}"
+        return f"{number(value)}{unit}"
     return f"{number(value)} {unit}"
+
+
+_UNCOUNTED = ("headquarters", "yuan")
+
+
+def singular(unit: str) -> str:
+    """An English unit for one: enterprises → enterprise, laboratories → laboratory,
+    people per township → person per township; units that are no plural stay as they are."""
+    head, per, rest = unit.partition(" per ")
+    if not head or head[0].isdigit() or head.startswith("%") or " and " in head or "(" in head:
+        return unit
+    *words, last = head.split(" ")
+    if last == "people":
+        last = "person"
+    elif last in _UNCOUNTED:
+        return unit
+    elif last.endswith("ies"):
+        last = last[:-3] + "y"
+    elif re.search(r"(ch|sh|x)es$", last):
+        last = last[:-2]
+    elif last.endswith("s") and not last.endswith("ss"):
+        last = last[:-1]
+    return " ".join([*words, last]) + per + rest
 
 
 SYMBOLS = {">=": "≥", ">": ">", "=": "", "~": "≈", "<=": "≤", "<": "<", "qualitative": ""}
@@ -154,9 +198,18 @@ def comparator(symbol: str) -> str:
     return SYMBOLS.get(symbol, symbol)
 
 
+def switch_url() -> str:
+    """This page in the other language, its other query parameters kept."""
+    other = "en" if language() == "zh" else "zh"
+    args = {k: v for k, v in request.args.lists() if k != "lang"}
+    return "?" + urlencode({**args, "lang": other}, doseq=True)
+
+
 def remember(response):
-    """Keep the language a reader chose with ?lang= for the next pages."""
+    """Keep the language a reader chose with ?lang= for the next pages; a page's language depends
+    on the cookie and the browser's preference, so caches must keep the versions apart."""
     chosen = request.args.get("lang")
     if chosen in LANGUAGES:
         response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax")
+    response.vary.update(("Cookie", "Accept-Language"))
     return response

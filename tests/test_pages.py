@@ -23,7 +23,7 @@ def test_home_lists_the_five_plans_with_their_counts(api, db_path):
         targets = conn.execute(
             "SELECT count(*) FROM targets WHERE plan_id = ?", [plan_id]
         ).fetchone()[0]
-        assert f"{targets} targets" in page
+        assert f"{targets} target{'' if targets == 1 else 's'} · " in page
     assert page.count('class="card"') == 5
     assert (
         'action="/search"' in page
@@ -70,6 +70,56 @@ def test_the_language_is_chosen_remembered_and_formats_numbers(api):
     assert '<html lang="en">' in remembered
     chinese = text(api.get("/indicators/high_tech_enterprises?lang=zh"))
     assert '<html lang="zh-Hans">' in chinese and "1,500 家" in chinese
+
+
+@pytest.mark.parametrize(
+    "unit, one",
+    [
+        ("enterprises", "enterprise"),
+        ("laboratories", "laboratory"),
+        ("branches", "branch"),
+        ("maker spaces", "maker space"),
+        ("people per township or village", "person per township or village"),
+        ("patents per 10 000 residents", "patent per 10 000 residents"),
+        ("institution-visits", "institution-visit"),
+        ("headquarters", "headquarters"),
+        ("100 million yuan", "100 million yuan"),
+        ("yuan per resident", "yuan per resident"),
+        ("% of GDP", "% of GDP"),
+        ("mu (1 mu = 1/15 hectare)", "mu (1 mu = 1/15 hectare)"),
+        ("norms and standards", "norms and standards"),
+    ],
+)
+def test_an_english_unit_for_one(unit, one):
+    from portal.i18n import singular
+
+    assert singular(unit) == one
+
+
+def test_english_counts_and_units_agree_in_number(api):
+    home = text(api.get("/?lang=en"))
+    assert "1 target · 104 achievements · 67 programmes" in home  # the 2016 work report
+    assert "1 targets" not in home
+    plan = text(api.get("/plans/baodi-st-14fyp?lang=en"))
+    assert "1 maker space<" in plan and "1 maker spaces" not in plan
+    assert "≥ 2.8% of sales revenue" in plan  # a share has no space before its sign
+    chinese = text(api.get("/?lang=zh"))
+    assert "1 个目标 · 104 个成绩 · 67 项任务" in chinese
+
+
+def test_the_language_switch_keeps_the_page_and_its_query(api):
+    page = text(api.get("/search?q=专利&lang=zh"))
+    switch = re.search(r'<a class="lang" href="([^"]*)"', page).group(1)
+    assert switch == "?q=%E4%B8%93%E5%88%A9&amp;lang=en"
+    page = text(api.get("/indicators/?theme=ip&lang=en"))
+    assert re.search(r'<a class="lang" href="([^"]*)"', page).group(1) == "?theme=ip&amp;lang=zh"
+
+
+def test_pages_tell_caches_that_they_vary_with_the_language(api):
+    for url in ("/", "/plans/baodi-st-14fyp", "/indicators/high_tech_enterprises", "/search"):
+        vary = api.get(url).headers["Vary"]
+        assert "Cookie" in vary and "Accept-Language" in vary, url
+    assert '<html lang="en">' in text(api.get("/", headers={"Accept-Language": "en-GB,en"}))
 
 
 def test_search_page_groups_results_by_kind_with_marked_snippets(api):

@@ -28,6 +28,8 @@ def words():
         "lang": i18n.language,
         "pick": i18n.pick,
         "number": i18n.number,
+        "counted": i18n.counted,
+        "switch_url": i18n.switch_url,
         "quantity": i18n.quantity,
         "comparator": i18n.comparator,
         "version": data_version(),
@@ -155,5 +157,5 @@ def read(table: str, key: str):
 
 def error_page(error):
     """An error outside the API, as a page a reader can go on from."""
-    message = i18n.t("not_found") if error.code == 404 else f"{error.code} {error.name}"
+    message = i18n.t("not_found") if error.code == 404 else i18n.t("error", code=error.code)
     return render_template("pages/error.html", message=message), error.code
