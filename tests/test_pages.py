@@ -142,6 +142,49 @@ def test_a_data_table_row_leads_to_its_readable_page(api, portal):
     assert 'href="/read/targets/sc27-t002"' in portal.get("/portal/targets/sc27-t002").text
 
 
+def test_every_programme_links_to_its_row_and_its_row_back(api, portal, db_path):
+    conn = sqlite3.connect(db_path)
+    programs = conn.execute("SELECT program_id FROM programs WHERE plan_id = 'baodi-st-14fyp'")
+    page = text(api.get("/plans/baodi-st-14fyp"))
+    for (program_id,) in programs:
+        assert f'<li id="{program_id}"' in page
+        assert f'href="/portal/programs/{program_id}"' in page
+    row = portal.get("/portal/programs/bd14-p002").text
+    assert 'href="/read/programs/bd14-p002"' in row
+    assert api.get("/read/programs/bd14-p002").headers["Location"] == (
+        "/plans/baodi-st-14fyp#bd14-p002"
+    )
+
+
+@pytest.mark.parametrize(
+    "table, key, readable, back",
+    [
+        ("plans", "baodi-st-14fyp", "/plans/baodi-st-14fyp", "/portal/plans/baodi-st-14fyp"),
+        (
+            "indicators",
+            "high_tech_enterprises",
+            "/indicators/high_tech_enterprises",
+            "/portal/indicators/high_tech_enterprises",
+        ),
+        ("targets", "bd14-t002", "/plans/baodi-st-14fyp#bd14-t002", "/portal/targets/bd14-t002"),
+        ("progress", "bd14-t002", "/plans/baodi-st-14fyp#bd14-t002", "/portal/targets/bd14-t002"),
+        (
+            "achievements",
+            "bd14-a010",
+            "/plans/baodi-st-14fyp#bd14-a010",
+            "/portal/achievements/bd14-a010",
+        ),
+    ],
+)
+def test_each_data_row_and_its_readable_page_link_to_each_other(
+    api, portal, table, key, readable, back
+):
+    row = portal.get(f"/portal/{table}/{key}").text
+    assert f'href="/read/{table}/{key}"' in row
+    assert api.get(f"/read/{table}/{key}").headers["Location"] == readable
+    assert f'href="{back}"' in text(api.get(readable.split("#")[0]))
+
+
 def test_an_unknown_page_is_a_readable_404(api):
     response = api.get("/plans/no-such-plan")
     assert response.status_code == 404

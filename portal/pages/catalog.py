@@ -129,7 +129,12 @@ def readable_url(conn, table: str, key: str) -> str | None:
         return f"/plans/{key}" if plan(conn, key) else None
     if table == "indicators":
         return f"/indicators/{key}" if indicator(conn, key) else None
-    keys = {"targets": "target_id", "achievements": "achievement_id", "programs": "program_id"}
+    keys = {
+        "targets": "target_id",
+        "progress": "target_id",
+        "achievements": "achievement_id",
+        "programs": "program_id",
+    }
     if table not in keys:
         return None
     row = one(conn, f"SELECT plan_id FROM {table} WHERE {keys[table]} = ?", [key])
