@@ -113,15 +113,60 @@ def test_search_from_any_page_finds_two_character_terms(server, page):
 
 
 def test_pages_fit_a_phone_and_work_with_a_keyboard(server, browser):
-    context = browser.new_context(viewport={"width": 375, "height": 740})
+    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="en-GB")
     page = context.new_page()
+    problems = []
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
     page.goto(server + "/plans/baodi-st-14fyp")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375 + 1, "the page scrolls sideways on a phone"
+    # Each target is a card: its progress shows on the screen, not beyond a sideways scroll.
+    status = page.locator("#bd14-t002 .status")
+    box = status.bounding_box()
+    assert status.is_visible() and box["x"] + box["width"] <= 375
+    assert page.locator("#targets thead").bounding_box()["height"] <= 1
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
     shot(page, "plan-baodi-phone")
+    page.goto(server + "/indicators/high_tech_enterprises?lang=zh")
+    page.wait_for_selector("canvas#chart[data-rendered=true]")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1
+    shot(page, "indicator-high-tech-zh-phone")
+    assert problems == []
     context.close()
+
+
+def test_the_programme_tree_opens_and_closes_from_the_keyboard(server, page):
+    page.goto(server + "/plans/baodi-st-14fyp?lang=en")
+    task = page.locator("#bd14-p002 > details")
+    measure = page.locator("#bd14-p003")
+    assert not measure.is_visible()
+    task.locator("> summary").focus()
+    page.keyboard.press("Enter")
+    assert measure.is_visible()
+    page.keyboard.press("Space")
+    assert not measure.is_visible()
+    assert page.problems == []
+
+
+def test_a_programme_row_in_the_data_tables_leads_to_it_on_its_plan(server, page):
+    page.goto(server + "/portal/programs/bd14-p003")
+    page.click("text=Readable page")
+    page.wait_for_url("**/plans/baodi-st-14fyp#bd14-p003")
+    assert page.locator("#bd14-p003").is_visible()  # its folded task opens for it
+    page.locator("#bd14-p003 a.row-link").click()
+    page.wait_for_url("**/portal/programs/bd14-p003")
+    assert page.problems == []
+
+
+def test_switching_language_on_the_search_page_keeps_the_search(server, page):
+    page.goto(server + "/search?q=专利&lang=zh")
+    page.click("#language-switch")
+    page.wait_for_selector("#result-count")
+    assert page.locator("#results-indicator h2").inner_text() == "Indicators"
+    assert page.input_value("#q") == "专利"
+    shot(page, "search-patent-en")
+    assert page.problems == []
 
 
 def test_the_api_docs_page_renders_offline(server, page):

@@ -33,6 +33,8 @@
       },
       plugins: {
         title: { display: true, text: chart.title },
+        // The legend shows each series by its marker: a circle for figures, a triangle for goals.
+        legend: { labels: { usePointStyle: true } },
         tooltip: {
           callbacks: {
             label: (item) => `${item.dataset.label}: ${item.raw.label || item.formattedValue} (${item.raw.x})`,
