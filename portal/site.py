@@ -68,6 +68,8 @@ def create_datasette(db_path: Path | None = None) -> Datasette:
         raise FileNotFoundError(f"{db_path} does not exist: run `portal build` first")
     if not pm.is_registered(datasette_hooks):
         pm.register(datasette_hooks, name="portal")
+    if default := pm.get_plugin(datasette_hooks.DEFAULT_ERROR_HANDLER):
+        pm.unregister(default)  # the portal's handle_exception answers every error instead
     datasette = Datasette(
         metadata=load_metadata(db_path=db_path),
         settings=SETTINGS,

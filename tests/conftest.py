@@ -1,5 +1,6 @@
 import asyncio
 import csv
+import hashlib
 import os
 import shutil
 import socket
@@ -27,10 +28,14 @@ def read_csv(path: Path) -> list[dict]:
 
 @pytest.fixture(scope="session")
 def db_path(tmp_path_factory) -> Path:
-    """The real datasets, built by the real build into a session-wide database."""
+    """The real datasets, built by the real build into a session-wide database, which no test,
+    request or server may change: its hash is checked when the session ends."""
     path = tmp_path_factory.mktemp("db") / "portal.db"
     build_database(path)
-    return path
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    yield path
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before, "the database was written to"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["portal.db"], "a journal was left"
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 import asyncio
 import hashlib
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -128,6 +129,43 @@ def test_sql_can_read_but_never_write(portal, db_path, sql):
     assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
 
 
+WRITES = [
+    "DELETE FROM targets",
+    "INSERT INTO themes VALUES ('x', 'x', 'x', 'x')",
+    "ATTACH DATABASE 'other.db' AS other",
+    "PRAGMA journal_mode = DELETE",
+    "WITH x AS (SELECT 1) DELETE FROM targets",
+    "VACUUM INTO 'copy.db'",
+    "SELECT writefile('x', 'y')",
+    "SELECT load_extension('x')",
+]
+
+
+@pytest.mark.parametrize(
+    "path, name, value",
+    [("/portal", "sql", sql) for sql in WRITES]
+    + [("/portal.csv", "sql", sql) for sql in WRITES]
+    + [("/portal.json", "sql", sql) for sql in WRITES]
+    + [
+        ("/portal/targets.json", "_where", "1=1); DELETE FROM targets; --"),
+        ("/portal/targets", "_where", "1=1) UNION SELECT sql FROM sqlite_master --"),
+        ("/portal/targets.csv", "_where", "1=1; ATTACH 'x.db' AS x"),
+        ("/portal/targets.json", "_where", "target_id IN (SELECT 1 FROM pragma_writable_schema)"),
+    ],
+)
+def test_every_sql_entry_point_of_datasette_reads_only(portal, db_path, path, name, value):
+    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    response = portal.get(path, params={name: value})
+    assert response.status_code in (200, 400, 403), response.text[:300]
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+
+
+def test_a_query_stopped_during_a_csv_export_is_a_clear_400(portal):
+    response = portal.get("/portal/targets.csv", params={"_timelimit": "-1"})
+    assert response.status_code == 400
+    assert "SQL query took too long" in response.text
+
+
 def test_a_slow_query_is_stopped_with_a_clear_error(portal):
     sql = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
     started = time.monotonic()
@@ -207,6 +245,87 @@ def test_hostile_values_in_any_parameter_are_never_a_server_error(api, path, nam
     if response.status_code >= 400:
         assert response.content_type == "application/problem+json"
         assert "Traceback" not in response.get_data(as_text=True)
+
+
+DATASETTE_PATHS = [
+    "/portal/targets",
+    "/portal/targets.json",
+    "/portal/targets.csv",
+    "/portal/targets/sc27-t002.json",
+    "/portal/series.json",
+    "/portal/progress",
+    "/portal.json",
+]
+DATASETTE_PARAMETERS = [
+    "_sort",
+    "_sort_desc",
+    "_where",
+    "_search",
+    "_search_source_quote",
+    "_searchmode",
+    "_facet",
+    "_facet_array",
+    "_facet_date",
+    "_size",
+    "_next",
+    "_col",
+    "_nocol",
+    "_shape",
+    "_labels",
+    "_through",
+    "_timelimit",
+    "_stream",
+    "_json",
+    "_nl",
+    "_trace",
+    "value__gt",
+    "plan_id__in",
+    "target_year__gte",
+    "indicator_id__contains",
+    "sql",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    path=st.sampled_from(DATASETTE_PATHS),
+    name=st.sampled_from(DATASETTE_PARAMETERS),
+    value=st.one_of(HOSTILE, st.sampled_from(['{"table": 1}', "[1]", "1", "-1", "0"])),
+)
+def test_hostile_values_in_datasette_parameters_are_never_a_server_error(portal, path, name, value):
+    response = portal.get(path, params={name: value})
+    assert response.status_code < 500, (path, name, value[:80], response.text[:300])
+    assert "Traceback" not in response.text
+
+
+def test_datasette_errors_are_answered_without_printing_their_locals(portal, capsys):
+    # Datasette's own handler prints each exception with its local variables: slow, and a page
+    # of log (headers and all) for every bad request.
+    for url in ("/portal/targets?_sort=nope", "/portal/progress.json?_through=x"):
+        assert portal.get(url).status_code == 400
+    printed = capsys.readouterr()
+    assert "locals" not in printed.out + printed.err
+    assert "Traceback" not in printed.out + printed.err
+
+
+@pytest.mark.parametrize(
+    "exception, status",
+    [
+        (ValueError("invalid literal for int() with base 10: 'x'"), 400),
+        (OverflowError("Python int too large to convert to SQLite INTEGER"), 400),
+        (sqlite3.ProgrammingError("the query contains a null character"), 400),
+        (sqlite3.IntegrityError("datatype mismatch"), 400),
+        (RuntimeError("something of the server's own, /srv/secret"), 500),
+        (sqlite3.DatabaseError("file is not a database"), 500),
+    ],
+)
+def test_datasette_errors_are_the_clients_only_when_the_request_caused_them(exception, status):
+    from portal.datasette_hooks import classify
+
+    answered, message, _, _ = classify(exception)
+    assert answered == status
+    if status == 500:
+        assert message == "The server failed to answer this request; it has been logged."
 
 
 def test_invalid_utf8_in_the_query_is_a_400(api):
