@@ -92,6 +92,30 @@ def test_no_open_redirect(portal_app, path):
 @pytest.mark.parametrize(
     "path",
     [
+        "/portal//evil.example/",
+        "/portal/targets//evil.example/",
+        "/portal/%2F%2Fevil.example/",
+        "/plans//evil.example",
+        "/static//evil.example",
+        "/read/plans///evil.example",
+        "/\t/evil.example",
+        "/portal/targets/",
+    ],
+)
+def test_every_redirect_stays_on_the_portal(portal_app, path):
+    from urllib.parse import urlsplit
+
+    status, headers = raw_get(portal_app, path)
+    location = headers.get("location", "/")
+    target = urlsplit(location)
+    # Relative, or absolute on the host the request named (Werkzeug's merged slashes).
+    assert target.netloc in ("", "localhost"), (status, location)
+    assert not target.path.startswith(("//", "/\\")), (status, location)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
         "/-/versions",
         "/-/versions.json",
         "/-/plugins.json",
@@ -174,6 +198,44 @@ def test_a_slow_query_is_stopped_with_a_clear_error(portal):
     assert response.status_code == 400
     assert "too long" in response.json()["error"]
     assert portal.get("/api/v1/plans").status_code == 200  # the server answers on
+
+
+def grown(db_path, folder, copies: int):
+    """A copy of the database with `copies` more achievements, each a copy of one real row."""
+    import shutil
+
+    path = folder / f"grown-{copies}.db"
+    shutil.copy(db_path, path)
+    conn = sqlite3.connect(path)
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(achievements)")]
+    chosen = ", ".join("'x-a' || n.i" if c == "achievement_id" else c for c in columns)
+    conn.execute(
+        f"""INSERT INTO achievements ({", ".join(columns)})
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {copies})
+        SELECT {chosen} FROM n, (SELECT * FROM achievements WHERE achievement_id = 'bd14-a010')"""
+    )
+    conn.commit()
+    conn.close()
+    return path
+
+
+def test_a_csv_export_streams_in_flat_memory(db_path, tmp_path):
+    import tracemalloc
+
+    from portal.app import create_app
+
+    peaks = {}
+    for copies in (5_000, 50_000):
+        client = create_app({"PORTAL_DB": str(grown(db_path, tmp_path, copies))}).test_client()
+        tracemalloc.start()
+        response = client.get("/api/v1/achievements?format=csv", buffered=False)
+        lines = sum(chunk.count(b"\n") for chunk in response.response)
+        peaks[copies] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        response.close()
+        assert lines > copies
+    # Ten times the rows, about the same memory: the rows are never all held at once.
+    assert peaks[50_000] < 2 * peaks[5_000], peaks
 
 
 def test_health_and_readiness(portal):
