@@ -103,9 +103,7 @@ def test_the_project_document_answers_for_the_latest_release_only(tmp_path):
     status, report = run(tmp_path, ["latest-one==1.0", "older-one==1.0"], documents)
     assert status == 1
     assert "VULNERABLE latest-one==1.0: PYSEC-2099-1" in report
-    assert (
-        "not checked: older-one==1.0: PyPI describes only its latest release, 3.0: run `make lock`"
-    ) in report
+    assert ("not checked: older-one==1.0: PyPI describes only its latest release, 3.0") in report
 
 
 def test_a_package_that_cannot_be_checked_is_named_and_fails_only_a_strict_audit(tmp_path):

@@ -99,7 +99,7 @@ def check(name: str, version: str, fetch=fetch_json) -> Result:
         result.vulnerabilities = current(project.get("vulnerabilities"))
     else:
         latest = project.get("info", {}).get("version", "?")
-        result.reason = f"PyPI describes only its latest release, {latest}: run `make lock`"
+        result.reason = f"PyPI describes only its latest release, {latest}"
     return result
 
 
