@@ -67,6 +67,8 @@ def test_every_column_of_every_table_shown_has_a_bilingual_description(portal, d
     shown += [v["name"] for v in portal.get("/portal.json").json()["views"]]
     assert {"targets", "progress", "series"} <= set(shown)
     for name in shown:
+        description = tables[name]["description"]
+        assert re.search(r"[\u4e00-\u9fff]", description) and re.search("[A-Za-z]{4}", description)
         columns = [row[1] for row in conn.execute(f"PRAGMA table_info({name})")]
         described = tables[name].get("columns", {})
         for column in columns:
