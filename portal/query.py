@@ -4,33 +4,38 @@ Values from a request reach SQL only as bound parameters; table and column names
 the Listing definitions below, never from the request.
 """
 
+import os
 import sqlite3
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-COUNTS_KEPT = 1024  # totals a connection remembers
+# Totals counted, by file, query and values, for every connection of the process: the file never
+# changes, a total over a million rows costs milliseconds, and every page of a list asks for it.
+COUNTS_KEPT = 4096
+_counts: OrderedDict[tuple, int] = OrderedDict()
+_counts_lock = threading.Lock()
 
 
 class ReadOnlyConnection(sqlite3.Connection):
-    """A connection to an immutable file, which remembers the totals it counted: a total over
-    a million rows costs milliseconds, and the same one is asked for by every page of a list."""
+    """A connection to an immutable file, which knows the file (inode and time) it reads."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.counts: OrderedDict[tuple, int] = OrderedDict()
+    file: tuple = ()
 
 
 def connect(path: Path) -> sqlite3.Connection:
     """A read-only connection to an immutable database file."""
     if not Path(path).exists():
         raise FileNotFoundError(f"{path} does not exist: run `portal build` first")
+    stat = os.stat(path)
     conn = sqlite3.connect(
         f"file:{Path(path).resolve()}?mode=ro&immutable=1",
         uri=True,
         check_same_thread=False,
         factory=ReadOnlyConnection,
     )
+    conn.file = (str(Path(path).resolve()), stat.st_ino, stat.st_mtime_ns)
     conn.row_factory = sqlite3.Row
     return conn
 
@@ -150,17 +155,20 @@ def count_rows(conn: sqlite3.Connection, listing: Listing, *, filters: dict, q: 
 
 
 def cached_count(conn: sqlite3.Connection, sql: str, params: list) -> int:
-    """The count a query gives, remembered by a ReadOnlyConnection (a plain one counts again)."""
-    counts = getattr(conn, "counts", None)
-    key = (sql, tuple(params))
-    if counts is not None and key in counts:
-        counts.move_to_end(key)
-        return counts[key]
+    """The count a query gives, remembered for a ReadOnlyConnection's file (others count again)."""
+    file = getattr(conn, "file", None)
+    key = (file, sql, tuple(params))
+    if file:
+        with _counts_lock:
+            if key in _counts:
+                _counts.move_to_end(key)
+                return _counts[key]
     total = conn.execute(sql, params).fetchone()[0]
-    if counts is not None:
-        counts[key] = total
-        if len(counts) > COUNTS_KEPT:
-            counts.popitem(last=False)
+    if file:
+        with _counts_lock:
+            _counts[key] = total
+            if len(_counts) > COUNTS_KEPT:
+                _counts.popitem(last=False)
     return total
 
 

@@ -1,6 +1,8 @@
 """API v1: the envelope, filters, paging and errors that developers rely on."""
 
+import os
 import re
+import shutil
 import sqlite3
 
 import pytest
@@ -452,18 +454,29 @@ def test_keyset_columns_are_never_null(db_path):
             assert nulls.fetchone()[0] == 0, (listing.table, column)
 
 
-def test_a_total_is_counted_once_per_connection_and_stays_right(db_path):
-    conn = query.connect(db_path)
+def test_a_total_is_counted_once_per_file_and_again_for_a_new_file(db_path, tmp_path):
+    copy = tmp_path / "portal.db"
+    shutil.copy(db_path, copy)  # a file of its own, which no other test has counted
     statements = []
-    conn.set_trace_callback(statements.append)
+    first_conn, second_conn = query.connect(copy), query.connect(copy)
+    for conn in (first_conn, second_conn):
+        conn.set_trace_callback(statements.append)
     args = {"filters": {"plan_id": ["baodi-st-14fyp"]}, "q": None}
-    first = query.count_rows(conn, LISTINGS["targets"], **args)
-    again = query.count_rows(conn, LISTINGS["targets"], **args)
-    other = query.count_rows(conn, LISTINGS["targets"], filters={}, q=None)
+    first = query.count_rows(first_conn, LISTINGS["targets"], **args)
+    again = query.count_rows(second_conn, LISTINGS["targets"], **args)
+    other = query.count_rows(first_conn, LISTINGS["targets"], filters={}, q=None)
     counted = [s for s in statements if s.startswith("SELECT count(*)")]
-    expected = conn.execute(
+    expected = first_conn.execute(
         "SELECT count(*) FROM targets WHERE plan_id = 'baodi-st-14fyp'"
     ).fetchone()[0]
     assert first == again == expected > 0
-    assert other == conn.execute("SELECT count(*) FROM targets").fetchone()[0] > first
+    assert other == first_conn.execute("SELECT count(*) FROM targets").fetchone()[0] > first
     assert len(counted) == 2
+    rebuilt = tmp_path / "rebuilt.db"
+    shutil.copy(copy, rebuilt)
+    os.replace(rebuilt, copy)  # what a build does: another file under the same name
+    statements.clear()
+    third_conn = query.connect(copy)
+    third_conn.set_trace_callback(statements.append)
+    assert query.count_rows(third_conn, LISTINGS["targets"], **args) == first
+    assert [s for s in statements if s.startswith("SELECT count(*)")]
