@@ -179,32 +179,42 @@ def tiers(phrases: list[str]) -> list[str]:
     return found
 
 
+# Hits counted per kind: beyond, the total is a floor. Counting reads every match, and a common
+# word has hundreds of thousands at national scale.
+COUNT_LIMIT = 10_000
+
+
 def search(
     conn: sqlite3.Connection,
     query: str,
     kinds: list[str] | None = None,
     limit: int = 20,
     offset: int = 0,
-) -> tuple[list[Hit], int]:
-    """The hits for a query across kinds, name matches first; and how many there are.
+) -> tuple[list[Hit], int, bool]:
+    """The hits for a query across kinds, name matches first; how many; whether that is exact.
 
     Hits are ranked by how much of the query their names hold (a tier: every term, some, none),
     then by kind (plans, indicators, programmes, targets, achievements) and their order in the
     data. The index reads its matches in that order, so a page reads only as many as it shows:
     a word in a million rows costs what a rare one does. (BM25 would read every match first, to
-    count the rows that hold each term.) The total is counted once per connection and kept.
+    count the rows that hold each term.) Hits are counted up to COUNT_LIMIT per kind, once
+    per file, and kept.
     """
     phrases = [_phrase(term) for term in terms(query)]
     if not phrases:
-        return [], 0
+        return [], 0, True
     tables = [t for t in INDEXED if kinds is None or t in kinds]
     every = " AND ".join(phrases)
-    total = sum(
+    counts = [
         cached_count(
-            conn, f"SELECT count(*) FROM {fts_table(t)} WHERE {fts_table(t)} MATCH ?", [every]
+            conn,
+            f"SELECT count(*) FROM (SELECT 1 FROM {fts_table(t)} WHERE {fts_table(t)} MATCH ? "
+            f"LIMIT {COUNT_LIMIT + 1})",
+            [every],
         )
         for t in tables
-    )
+    ]
+    total, exact = sum(min(c, COUNT_LIMIT) for c in counts), max(counts) <= COUNT_LIMIT
     wanted, chosen = offset + limit, []  # (tier, table, rowid) in rank order
     for tier, match in enumerate(tiers(phrases)):
         for table in tables:
@@ -227,7 +237,7 @@ def search(
         )
         shown |= {(table, rowid): row for rowid, *row in rows}
     hits = [Hit(KINDS[table], *shown[(table, rowid)], tier) for tier, table, rowid in chosen]
-    return hits, total
+    return hits, total, exact
 
 
 def page_url(hit: Hit) -> str:

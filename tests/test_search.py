@@ -55,7 +55,7 @@ def conn(db_path):
 
 
 def found(conn, query):
-    hits, total = search.search(conn, query, limit=1000)
+    hits, total, _ = search.search(conn, query, limit=1000)
     assert len(hits) == total
     return {f"{h.kind}:{h.id}" for h in hits}
 
@@ -87,7 +87,7 @@ def test_chinese_terms_match_exactly_where_the_characters_stand_together(conn):
 
 @pytest.mark.parametrize("term", ["孵化器", "人才", "平台", "科技", "企业", "patent", "talent"])
 def test_a_name_match_ranks_before_a_match_deep_in_a_quote(conn, term):
-    hits, _ = search.search(conn, term, limit=1000)
+    hits, _, _ = search.search(conn, term, limit=1000)
     in_name = [term in f"{h.name_zh} {h.name_en}".lower() for h in hits]
     assert any(in_name) and not all(in_name)
     # every hit whose name holds the term comes before every hit that has it elsewhere only
@@ -202,3 +202,12 @@ def test_the_search_page_is_reached_from_the_data_tables_too(portal, url):
     page = portal.get(url)
     assert page.status_code == 200
     assert 'href="/search"' in page.text
+
+
+def test_hits_are_counted_up_to_a_limit_and_the_total_says_so(api, monkeypatch):
+    exact = api.get("/api/v1/search?q=企业").json["meta"]
+    assert exact["total_exact"] is True and exact["total"] > 10
+    monkeypatch.setattr(search, "COUNT_LIMIT", 3)
+    meta = api.get("/api/v1/search?q=企业&limit=2").json["meta"]
+    assert meta["total_exact"] is False
+    assert 3 <= meta["total"] <= 3 * len(search.INDEXED) < exact["total"]

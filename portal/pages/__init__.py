@@ -86,7 +86,7 @@ def indicator(indicator_id: str):
 @pages.route("/search")
 def search_page():
     query = request.args.get("q", "").strip()[:200]
-    hits, total = search.search(get_db(), query, limit=100) if query else ([], 0)
+    hits, total, exact = search.search(get_db(), query, limit=100) if query else ([], 0, True)
     groups: dict[str, list] = {}
     for hit in hits:
         groups.setdefault(hit.kind, []).append(
@@ -96,7 +96,9 @@ def search_page():
                 "url": search.page_url(hit),
             }
         )
-    return render_template("pages/search.html", query=query, groups=groups, total=total)
+    return render_template(
+        "pages/search.html", query=query, groups=groups, total=total, exact=exact
+    )
 
 
 @pages.route("/downloads/")

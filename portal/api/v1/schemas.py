@@ -434,7 +434,17 @@ HitSchema = ma.Schema.from_dict(
 
 SearchMetaSchema = ma.Schema.from_dict(
     {
-        "total": fields.Integer(required=True, metadata={"description": "Hits on all pages."}),
+        "total": fields.Integer(
+            required=True,
+            metadata={
+                "description": "Hits on all pages, counted up to 10,000 of each kind: where "
+                "total_exact is false, there are more."
+            },
+        ),
+        "total_exact": fields.Boolean(
+            required=True,
+            metadata={"description": "false if a kind has more than 10,000 hits."},
+        ),
         "count": fields.Integer(required=True, metadata={"description": "Hits on this page."}),
         "limit": fields.Integer(required=True, metadata={"description": "Largest page."}),
         "query": fields.String(required=True, metadata={"description": "The query as searched."}),

@@ -270,7 +270,7 @@ def search_response(args: dict):
         [t for t, kind in search.KINDS.items() if kind in args["kind"]] if "kind" in args else None
     )
     limit = args["limit"] if output == "json" or "limit" in request.args else ALL_HITS
-    hits, total = search.search(get_db(), args["q"], tables, limit, offset)
+    hits, total, exact = search.search(get_db(), args["q"], tables, limit, offset)
     found = [
         {
             "kind": h.kind,
@@ -292,6 +292,7 @@ def search_response(args: dict):
         "data": found,
         "meta": {
             "total": total,
+            "total_exact": exact,
             "count": len(hits),
             "limit": args["limit"],
             "query": args["q"],
