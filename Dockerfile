@@ -12,9 +12,11 @@ RUN npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PORT=8000
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements-lock.txt ./
 COPY portal ./portal
-RUN pip install --no-cache-dir -e .
+# The audited versions of requirements-lock.txt, pip and setuptools first.
+RUN pip install --no-cache-dir $(grep -E '^(pip|setuptools)==' requirements-lock.txt) \
+    && pip install --no-cache-dir -r requirements-lock.txt -e .
 COPY datasets ./datasets
 COPY schemas ./schemas
 COPY metadata.yml gunicorn.conf.py Procfile ./
