@@ -168,7 +168,7 @@ def build(db_path, datasets):
         raise click.ClickException(str(error)) from None
     rows = ", ".join(f"{name} {count}" for name, count in result.rows.items())
     seconds = sum(result.seconds.values())
-    click.echo(f"built {result.path} (data {result.release.version}) in {seconds:.1f} s: {rows}")
+    click.echo(f"built {result.path} (data {result.release.version}) in {seconds:.2f} s: {rows}")
 
 
 @cli.command()
