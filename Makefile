@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 LOCK := requirements-lock.txt
 FRONTEND := node_modules/.installed
 
-.PHONY: serve test install validate build lint audit lock clean
+.PHONY: serve test install validate build lint audit lock benchmark clean
 
 serve: build
 	PORTAL_DB=$(DB) $(BIN)/gunicorn -c gunicorn.conf.py 'portal.asgi:create_app()'
@@ -57,6 +57,10 @@ lock:
 	{ sed -n '/^#/p' $(LOCK); build/lock-venv/bin/pip freeze --all --exclude-editable; } > $(LOCK).new
 	mv $(LOCK).new $(LOCK)
 	rm -rf build/lock-venv
+
+# docs/performance.md at a million targets (needs Debian's wrk and sqlite3; some 20 minutes).
+benchmark: install
+	$(BIN)/python benchmarks/performance.py --targets 1000000
 
 clean:
 	rm -rf build $(VENV)
