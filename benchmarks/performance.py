@@ -32,7 +32,8 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,7 +195,6 @@ class Load:
     requests: int
     errors: int
     paths: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 def wrk(
@@ -465,11 +465,8 @@ def machine() -> dict:
         platform.processor(),
     )
     memory = int(Path("/proc/meminfo").read_text().split()[1]) / 2**20
-    versions = {}
-    for package in ("flask", "flask-smorest", "marshmallow", "datasette", "gunicorn", "uvicorn"):
-        from importlib.metadata import version
-
-        versions[package] = version(package)
+    packages = ("flask", "flask-smorest", "marshmallow", "datasette", "gunicorn", "uvicorn")
+    versions = {package: version(package) for package in packages}
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),

@@ -15,7 +15,8 @@ from flask import current_app
 from .. import query
 
 
-def _identity() -> tuple[str, int, int]:
+def file_identity() -> tuple[str, int, int]:
+    """The served file: its path, inode and modification time (a new build is a new file)."""
     path = current_app.config["PORTAL_DB"]
     stat = os.stat(path)
     return path, stat.st_ino, stat.st_mtime_ns
@@ -23,7 +24,7 @@ def _identity() -> tuple[str, int, int]:
 
 def get_db() -> sqlite3.Connection:
     """This thread's connection to the database file being served, for this app."""
-    key = _identity()
+    key = file_identity()
     local = current_app.extensions.setdefault("portal.connections", threading.local())
     connections = local.__dict__.setdefault("connections", {})
     conn = connections.get(key)
@@ -44,7 +45,7 @@ _versions: dict[tuple, str] = {}
 
 def data_version() -> str:
     """The data release of the database file being served (re-read when the file is replaced)."""
-    key = _identity()
+    key = file_identity()
     if key not in _versions:
         row = (
             get_db().execute("SELECT value FROM portal_meta WHERE key = 'data_version'").fetchone()

@@ -1,25 +1,19 @@
 """HTTP conventions of the API: ETags and caching for immutable data, and CORS for GET."""
 
 import hashlib
-import os
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
+
+from .database import file_identity
 
 MAX_AGE = 300
 
 
 def etag() -> str:
     """A tag for this request's answer: the database file, the URL and the negotiated type."""
-    stat = os.stat(current_app.config["PORTAL_DB"])
-    key = "|".join(
-        (
-            str(stat.st_ino),
-            str(stat.st_mtime_ns),
-            str(stat.st_size),
-            request.full_path,
-            request.headers.get("Accept", ""),
-        )
-    )
+    _, inode, modified = file_identity()
+    accept = request.headers.get("Accept", "")
+    key = "|".join((str(inode), str(modified), request.full_path, accept))
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
