@@ -10,16 +10,21 @@ import os
 import sqlite3
 import threading
 
-from flask import current_app
+from flask import current_app, g
 
 from .. import query
 
 
 def file_identity() -> tuple[str, int, int]:
-    """The served file: its path, inode and modification time (a new build is a new file)."""
-    path = current_app.config["PORTAL_DB"]
-    stat = os.stat(path)
-    return path, stat.st_ino, stat.st_mtime_ns
+    """The served file: its path, inode and modification time (a new build is a new file).
+
+    Looked at once a request: its connection, data version and ETag all name the same file.
+    """
+    if "portal_file" not in g:
+        path = current_app.config["PORTAL_DB"]
+        stat = os.stat(path)
+        g.portal_file = (path, stat.st_ino, stat.st_mtime_ns)
+    return g.portal_file
 
 
 def get_db() -> sqlite3.Connection:
