@@ -29,4 +29,4 @@ USER portal
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s CMD python -c \
     "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/readyz')"
-CMD ["gunicorn", "-c", "gunicorn.conf.py", "portal.asgi:create_app()"]
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "portal.web.asgi:create_app()"]

@@ -10,7 +10,7 @@ FRONTEND := node_modules/.installed
 .PHONY: serve test install validate build lint audit lock benchmark clean
 
 serve: build
-	PORTAL_DB=$(DB) $(BIN)/gunicorn -c gunicorn.conf.py 'portal.asgi:create_app()'
+	PORTAL_DB=$(DB) $(BIN)/gunicorn -c gunicorn.conf.py 'portal.web.asgi:create_app()'
 
 test: install
 	$(BIN)/ruff check portal tests tools

@@ -4,7 +4,7 @@ import multiprocessing
 import os
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
-worker_class = "portal.worker.PortalWorker"
+worker_class = "portal.web.worker.PortalWorker"
 # The database is a read-only file, so workers share nothing; two per core keeps both cores busy
 # while one worker waits on the socket.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))

@@ -18,7 +18,7 @@ import threading
 from a2wsgi import WSGIMiddleware
 from flask import Flask, Response, request
 
-from portal.site import create_datasette
+from portal.web.site import create_datasette
 
 
 def hello():

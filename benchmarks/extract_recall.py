@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from portal import paths
-from portal.extract import Score, measure
+from portal.curate.extract import Score, measure
 
 
 def percent(part: int, whole: int) -> str:

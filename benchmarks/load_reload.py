@@ -54,7 +54,7 @@ def start_server(port: int, db: Path) -> subprocess.Popen:
             f"127.0.0.1:{port}",
             "--access-logfile",
             "/dev/null",
-            "portal.asgi:create_app()",
+            "portal.web.asgi:create_app()",
         ],
         cwd=ROOT,
         env=env,

@@ -39,8 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from portal.api.v1.paging import encode_cursor  # noqa: E402
 from portal.tableschema import TABLES  # noqa: E402
+from portal.web.api.v1.paging import encode_cursor  # noqa: E402
 
 DOC = ROOT / "docs" / "performance.md"
 START, END = "<!-- figures: start -->", "<!-- figures: end -->"
@@ -390,7 +390,7 @@ class Workload:
 
 
 SERVERS = {
-    "portal": "portal.asgi:create_app()",
+    "portal": "portal.web.asgi:create_app()",
     "datasette-sql": "apps:datasette()",
     "datasette-table": "apps:datasette()",
     "minimal": "apps:minimal()",
@@ -595,7 +595,8 @@ def report(args, env: dict, built: dict, loads: list[Load], memory: dict, start:
         )
     out += [
         "",
-        "Servers: **portal** the whole portal (`portal.asgi:create_app()`, as the Procfile runs "
+        "Servers: **portal** the whole portal (`portal.web.asgi:create_app()`, as the Procfile "
+        "runs "
         "it); **datasette-sql** Datasette's SQL JSON (`/portal.json?sql=…&_shape=objects`) and "
         "**datasette-table** its table JSON (with its count and facets) on the same file, served "
         "alone; **minimal** a hand-written Flask + sqlite3 endpoint returning the same JSON; "

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import click
 
-from . import paths
-from .build import BuildError, build_database
-from .diff import NoPackage, diff_versions, to_json, to_markdown
-from .extract import FIGURE_KINDS, extract, load_indicators, load_plan, write_drafts
-from .provenance import check_quotes
-from .release import NoRelease
-from .report import InvalidData, Report
-from .validate import validate_datasets
+from portal import paths
+from portal.build.database import BuildError, build_database
+from portal.curate.diff import NoPackage, diff_versions, to_json, to_markdown
+from portal.curate.extract import FIGURE_KINDS, extract, load_indicators, load_plan, write_drafts
+from portal.release import NoRelease
+from portal.validate.datasets import validate_datasets
+from portal.validate.provenance import check_quotes
+from portal.validate.report import InvalidData, Report
 
 
 @click.group()
@@ -188,7 +188,9 @@ def build(db_path, datasets):
 )
 def downloads(db_path, out_dir):
     """Write the data package (zip), the workbook (xlsx) and the database, versioned and latest."""
-    from .exports import build_downloads  # here, so that other commands need not load openpyxl
+    from portal.exports import (
+        build_downloads,  # here, so that other commands need not load openpyxl
+    )
 
     db_path = db_path or paths.database_path()
     if not Path(db_path).is_file():
@@ -219,7 +221,7 @@ def synth(targets, db_path, datasets, seed):
     Regions, plans, achievements and programmes come in the curated data's proportions; the
     build is the real one. Serve it with PORTAL_DB=PATH.
     """
-    from .synth import synthesize_database
+    from portal.synth import synthesize_database
 
     if db_path.resolve() == paths.database_path().resolve():
         raise click.ClickException(f"{db_path} is the portal's own database: name another file")

@@ -10,7 +10,7 @@ METADATA = ROOT / "metadata.yml"
 BUILD = ROOT / "build"
 CHANGELOG = DATASETS / "CHANGELOG.md"
 NODE_MODULES = ROOT / "node_modules"
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent / "web" / "templates"
 
 
 def database_path() -> Path:

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths
+from portal import paths
 
 _HEADING = re.compile(
     r"^##\s+\[?(?P<version>\d+\.\d+\.\d+)\]?\s*[-—–(]*\s*(?P<date>\d{4}-\d{2}-\d{2})", re.MULTILINE

@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import paths
+from portal import paths
 
 # Load order: a table comes after the tables its foreign keys point to.
 TABLES = ("regions", "plans", "themes", "indicators", "targets", "achievements", "programs")

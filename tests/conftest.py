@@ -13,9 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from portal import asgi, paths
-from portal.app import create_app
-from portal.build import build_database
+from portal import paths
+from portal.build.database import build_database
+from portal.web import asgi
+from portal.web.app import create_app
 
 # The source documents sit beside the repository; PORTAL_SOURCES may point elsewhere.
 SOURCES = Path(os.environ.get("PORTAL_SOURCES") or paths.ROOT.parent / "shared" / "seeds")
@@ -106,7 +107,7 @@ def running_server(db_path, tmp_path_factory):
             "gunicorn.conf.py",
             "--bind",
             f"127.0.0.1:{port}",
-            "portal.asgi:create_app()",
+            "portal.web.asgi:create_app()",
         ],
         cwd=paths.ROOT,
         env=env,

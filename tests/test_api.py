@@ -8,9 +8,10 @@ import sqlite3
 import pytest
 from conftest import read_csv
 
-from portal import paths, query
-from portal.api.v1.resources import LISTINGS, SINGULAR
+from portal import paths
 from portal.tableschema import load_schemas
+from portal.web import query
+from portal.web.api.v1.resources import LISTINGS, SINGULAR
 
 SCHEMAS = load_schemas()
 PROBLEM = "application/problem+json"
@@ -229,7 +230,7 @@ def test_unknown_paths_and_methods_are_problems_too(api):
 
 
 def test_an_unexpected_failure_is_a_500_problem_without_a_traceback(db_path, tmp_path):
-    from portal.app import create_app
+    from portal.web.app import create_app
 
     broken = tmp_path / "broken.db"
     broken.write_bytes(b"not a database")
@@ -381,8 +382,8 @@ class RecordingConnection(sqlite3.Connection):
 @pytest.fixture
 def recorded(db_path, monkeypatch):
     """The API over connections that record their SQL; yields the list of statements."""
-    from portal import query
-    from portal.app import create_app
+    from portal.web import query
+    from portal.web.app import create_app
 
     def connect(path):
         conn = sqlite3.connect(
@@ -404,7 +405,7 @@ MARKER, YEAR = "zq' OR 1=1 --", 4321
 
 
 def test_request_values_reach_sql_only_as_bound_parameters(recorded):
-    from portal.api.v1.resources import PROGRESS, SERIES
+    from portal.web.api.v1.resources import PROGRESS, SERIES
 
     client, statements = recorded
     routes = [(f"/api/v1/{name}", listing) for name, listing in LISTINGS.items()]
@@ -443,7 +444,7 @@ def test_paging_reads_by_keyset_so_the_last_page_costs_what_the_first_does(recor
 
 def test_keyset_columns_are_never_null(db_path):
     """Keyset paging compares the sort columns with < and >, which a NULL would escape."""
-    from portal.api.v1.resources import PROGRESS, SERIES
+    from portal.web.api.v1.resources import PROGRESS, SERIES
 
     conn = sqlite3.connect(db_path)
     for listing in [*LISTINGS.values(), PROGRESS, SERIES]:

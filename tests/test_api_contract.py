@@ -7,9 +7,9 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from portal.api.v1 import schemas
-from portal.api.v1.resources import LISTINGS
-from portal.app import create_app
+from portal.web.api.v1 import schemas
+from portal.web.api.v1.resources import LISTINGS
+from portal.web.app import create_app
 
 # The document's paths, read once so that each operation is a test of its own.
 PATHS = sorted(create_app().test_client().get("/api/v1/openapi.json").json["paths"])

@@ -9,9 +9,9 @@ from conftest import read_csv
 from test_api import typed
 
 from portal import paths
-from portal.api.v1.resources import LISTINGS, SINGULAR
 from portal.release import current_release
 from portal.tableschema import load_schemas
+from portal.web.api.v1.resources import LISTINGS, SINGULAR
 
 SCHEMAS = load_schemas()
 VERSION = current_release(paths.CHANGELOG).version  # of the curated data

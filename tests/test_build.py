@@ -7,8 +7,8 @@ import pytest
 from conftest import read_csv
 
 from portal import paths
-from portal.build import build_database
-from portal.report import InvalidData
+from portal.build.database import build_database
+from portal.validate.report import InvalidData
 
 
 def digest(path):

@@ -7,9 +7,9 @@ from collections import Counter
 import pytest
 from conftest import SOURCES
 
-from portal.numbers import in_unit
-from portal.provenance import check_quotes
-from portal.validate import validate_datasets
+from portal.curate.numbers import in_unit
+from portal.validate.datasets import validate_datasets
+from portal.validate.provenance import check_quotes
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 REPORT = validate_datasets()

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from portal.cli import cli
-from portal.diff import NoPackage, diff_versions, to_json, to_markdown
+from portal.curate.diff import NoPackage, diff_versions, to_json, to_markdown
 from portal.tableschema import load_schemas
 
 SCHEMAS = load_schemas()

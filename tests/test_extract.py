@@ -9,8 +9,8 @@ from conftest import SOURCES, read_csv
 
 from portal import paths
 from portal.cli import cli
-from portal.extract import COLUMNS, Indicator, Plan, extract, measure, score, write_drafts
-from portal.provenance import squash
+from portal.curate.extract import COLUMNS, Indicator, Plan, extract, measure, score, write_drafts
+from portal.validate.provenance import squash
 
 # A plan written in 2016: earlier years are achievements, 2016 and later targets.
 PLAN = Plan("tongzhou-st-13fyp", written=2016, period_end=2020)

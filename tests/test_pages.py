@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from portal.app import create_app
-from portal.build import build_database
+from portal.build.database import build_database
+from portal.web.app import create_app
 
 
 def text(response) -> str:
@@ -93,7 +93,7 @@ def test_the_language_is_chosen_remembered_and_formats_numbers(api):
     ],
 )
 def test_an_english_unit_for_one(unit, one):
-    from portal.i18n import singular
+    from portal.web.i18n import singular
 
     assert singular(unit) == one
 
@@ -349,7 +349,7 @@ def test_markup_in_the_data_is_shown_as_text(planted, url):
 def test_markup_in_the_data_is_text_in_datasette_too(planted_db, url):
     from conftest import PortalClient
 
-    from portal.asgi import create_app as create_portal
+    from portal.web.asgi import create_app as create_portal
 
     page = PortalClient(create_portal(planted_db)).get(url).text
     assert_markup_is_text(page, strict=False)

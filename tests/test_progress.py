@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from portal.progress import assess, cagr
+from portal.build.progress import assess, cagr
 
 TARGET = {
     "target_id": "x-t001",

@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from portal import search
+from portal.web import search
 
 # query, rows it must find (kind:id), rows it must not find
 CASES = [

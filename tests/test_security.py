@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portal import paths
-from portal.api.v1.resources import LISTINGS
+from portal.web.api.v1.resources import LISTINGS
 
 SECURITY_HEADERS = (
     "x-content-type-options",
@@ -222,7 +222,7 @@ def grown(db_path, folder, copies: int):
 def test_a_csv_export_streams_in_flat_memory(db_path, tmp_path):
     import tracemalloc
 
-    from portal.app import create_app
+    from portal.web.app import create_app
 
     peaks = {}
     for copies in (5_000, 50_000):
@@ -245,7 +245,7 @@ def test_health_and_readiness(portal):
 
 
 def test_not_ready_without_a_database(tmp_path):
-    from portal.app import create_app
+    from portal.web.app import create_app
 
     client = create_app({"PORTAL_DB": str(tmp_path / "missing.db")}).test_client()
     assert client.get("/readyz").status_code == 503
@@ -384,7 +384,7 @@ def test_datasette_errors_are_answered_without_printing_their_locals(portal, cap
     ],
 )
 def test_datasette_errors_are_the_clients_only_when_the_request_caused_them(exception, status):
-    from portal.datasette_hooks import classify
+    from portal.web.datasette_hooks import classify
 
     answered, message, _, _ = classify(exception)
     assert answered == status

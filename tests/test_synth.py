@@ -6,9 +6,9 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from portal.app import create_app
 from portal.cli import cli
 from portal.synth import Proportions, synthesize
+from portal.web.app import create_app
 
 TARGETS = 400
 

@@ -2,8 +2,8 @@
 
 from conftest import read_csv
 
-from portal.report import Problem
-from portal.validate import validate_datasets
+from portal.validate.datasets import validate_datasets
+from portal.validate.report import Problem
 
 
 def rewrite(path, edit):

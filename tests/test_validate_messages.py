@@ -8,11 +8,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import SOURCES
 
-from portal import cells, references
 from portal.cli import cli
-from portal.provenance import check_quotes
 from portal.tableschema import load_schemas
-from portal.validate import validate_datasets
+from portal.validate import cells, references
+from portal.validate.datasets import validate_datasets
+from portal.validate.provenance import check_quotes
 
 TARGET_COLUMNS = ",".join(load_schemas()["targets"].field_names)
 

@@ -21,11 +21,11 @@ is why `safe` is an option for spreadsheets and not the default for programs. Wo
 no such guard: their text cells are stored as text and never read as formulas.
 """
 
-from .csvstream import csv_chunks, format_value, is_risky, neutralise, numeric_columns
-from .datapackage import build_data_package, package_descriptor, package_filename
-from .downloads import build_downloads, build_xlsx, copy_database, downloads_path
-from .tables import data_release
-from .xlsx import write_xlsx
+from portal.exports.csvstream import csv_chunks, format_value, is_risky, neutralise, numeric_columns
+from portal.exports.datapackage import build_data_package, package_descriptor, package_filename
+from portal.exports.downloads import build_downloads, build_xlsx, copy_database, downloads_path
+from portal.exports.tables import data_release
+from portal.exports.xlsx import write_xlsx
 
 __all__ = [
     "build_data_package",

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from .. import paths
-from ..release import Release
+from portal import paths
+from portal.release import Release
 
 
 @cache

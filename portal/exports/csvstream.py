@@ -5,7 +5,7 @@ import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 
-from ..tableschema import TableSchema
+from portal.tableschema import TableSchema
 
 BOM = b"\xef\xbb\xbf"
 

@@ -7,13 +7,13 @@ from collections.abc import Callable, Iterable
 from contextlib import closing
 from pathlib import Path
 
-from .. import paths
-from ..release import Release
-from ..tableschema import TABLES, TableSchema, load_schemas
-from .citation import description, licence, title
-from .csvstream import csv_chunks
-from .files import publish
-from .tables import connect, data_release, plans, table_rows
+from portal import paths
+from portal.exports.citation import description, licence, title
+from portal.exports.csvstream import csv_chunks
+from portal.exports.files import publish
+from portal.exports.tables import connect, data_release, plans, table_rows
+from portal.release import Release
+from portal.tableschema import TABLES, TableSchema, load_schemas
 
 NAME = "portal-data"
 LATEST = f"{NAME}-latest.zip"

@@ -4,12 +4,12 @@ import os
 import shutil
 from pathlib import Path
 
-from .. import paths
-from ..release import Release
-from .datapackage import NAME, build_data_package
-from .files import publish
-from .tables import data_release
-from .xlsx import write_xlsx
+from portal import paths
+from portal.exports.datapackage import NAME, build_data_package
+from portal.exports.files import publish
+from portal.exports.tables import data_release
+from portal.exports.xlsx import write_xlsx
+from portal.release import Release
 
 
 def downloads_path() -> Path:

@@ -5,8 +5,8 @@ from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
-from ..release import Release, current_release
-from ..tableschema import TableSchema
+from portal.release import Release, current_release
+from portal.tableschema import TableSchema
 
 
 def connect(db_path: Path) -> sqlite3.Connection:

@@ -14,11 +14,11 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from ..release import Release
-from ..tableschema import TABLES, TableSchema, load_schemas
-from .citation import cite_compilation, cite_plan, description, licence, title
-from .csvstream import format_value
-from .tables import connect, data_release, plans, table_rows
+from portal.exports.citation import cite_compilation, cite_plan, description, licence, title
+from portal.exports.csvstream import format_value
+from portal.exports.tables import connect, data_release, plans, table_rows
+from portal.release import Release
+from portal.tableschema import TABLES, TableSchema, load_schemas
 
 README = "README"
 MIN_WIDTH, MAX_WIDTH = 8, 60

@@ -13,11 +13,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import paths
-from ..build import BuildResult, build_database
-from ..tableschema import TABLES
-from .documents import achievement_rows, plan_row, plans_of, program_rows, target_rows
-from .regions import national_regions, spread
+from portal import paths
+from portal.build.database import BuildResult, build_database
+from portal.synth.documents import achievement_rows, plan_row, plans_of, program_rows, target_rows
+from portal.synth.regions import national_regions, spread
+from portal.tableschema import TABLES
 
 # The Table Schemas, widened for data the curated schemas rule out on purpose.
 LEVELS = ["province", "prefecture", "district", "county"]

@@ -10,7 +10,7 @@ curated titles and summaries, in a pillar → task → measure hierarchy.
 import random
 from dataclasses import dataclass
 
-from .regions import Region, spread
+from portal.synth.regions import Region, spread
 
 CN_NUMERALS = "一二三四五六七八九十"
 FIVE_YEAR_PLANS = ((11, 2006), (12, 2011), (13, 2016), (14, 2021), (15, 2026))

@@ -1,0 +1,1 @@
+"""Curators' tools: drafting rows from a new document, Chinese numbers, comparing releases."""

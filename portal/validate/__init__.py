@@ -1,0 +1,1 @@
+"""Validation: every CSV against its Table Schema, references and rules; every problem told."""

@@ -1,0 +1,1 @@
+"""What the server answers: one ASGI app joining Datasette, the API and the reading pages."""

@@ -1,0 +1,19 @@
+"""The REST API: flask-smorest with one blueprint per version."""
+
+from flask import Flask
+
+from portal.web.api.problems import Api, CsvAlternative
+
+
+def init_api(app: Flask) -> Api:
+    """Mount the versioned API, its OpenAPI document and its docs page on the app."""
+    app.config.setdefault("API_TITLE", "Science and Technology Plans Open Data API")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    api = Api(app, spec_kwargs={"extra_plugins": [CsvAlternative(json_only=("/api/v1/",))]})
+    from portal.web.api.v1 import blueprint as v1
+
+    api.register_blueprint(v1)
+    return api

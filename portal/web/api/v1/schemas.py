@@ -1,0 +1,465 @@
+"""marshmallow schemas of API v1, derived from the Table Schemas so they cannot disagree."""
+
+import marshmallow as ma
+from marshmallow import fields, validate
+from webargs.fields import DelimitedList
+
+from portal.build.progress import STATUSES
+from portal.tableschema import TableSchema, load_schemas
+from portal.web.api.v1.resources import LISTINGS, SINGULAR
+
+MAX_LIMIT = 1000
+DEFAULT_LIMIT = 50
+
+_FIELD_TYPES = {
+    "string": fields.String,
+    "integer": fields.Integer,
+    "number": fields.Float,
+    "date": fields.String,
+}
+
+
+def row_field(f) -> fields.Field:
+    metadata = {"description": f"{f.title}: {f.description}"}
+    if f.type == "date":
+        metadata["format"] = "date"
+    enum = f.constraints.get("enum")
+    if enum:
+        metadata["enum"] = enum
+    return _FIELD_TYPES[f.type](required=True, allow_none=not f.required, metadata=metadata)
+
+
+def row_schema(schema: TableSchema, extra: dict | None = None) -> type[ma.Schema]:
+    """A response schema for one row of a table: every column, typed and described."""
+    return ma.Schema.from_dict(
+        {f.name: row_field(f) for f in schema.fields} | (extra or {}), name=SINGULAR[schema.name]
+    )
+
+
+class LinksSchema(ma.Schema):
+    self = fields.String(required=True, metadata={"description": "This page."})
+    next = fields.String(allow_none=True, metadata={"description": "The next page, if any."})
+    prev = fields.String(allow_none=True, metadata={"description": "The previous page, if any."})
+
+
+class MetaSchema(ma.Schema):
+    total = fields.Integer(metadata={"description": "Rows matching the filters, on all pages."})
+    count = fields.Integer(metadata={"description": "Rows on this page."})
+    limit = fields.Integer(metadata={"description": "Largest number of rows on one page."})
+    sort = fields.String(metadata={"description": "Order of the rows."})
+    data_version = fields.String(required=True, metadata={"description": "Release of the data."})
+
+
+class ItemMetaSchema(ma.Schema):
+    data_version = fields.String(required=True, metadata={"description": "Release of the data."})
+
+
+class SelfLinkSchema(ma.Schema):
+    self = fields.String(required=True, metadata={"description": "This resource."})
+
+
+def list_envelope(name: str, row: type[ma.Schema]) -> type[ma.Schema]:
+    return ma.Schema.from_dict(
+        {
+            "data": fields.List(fields.Nested(row), required=True),
+            "meta": fields.Nested(MetaSchema, required=True),
+            "links": fields.Nested(LinksSchema, required=True),
+        },
+        name=f"{SINGULAR[name]}List",
+    )
+
+
+def item_envelope(name: str, row: type[ma.Schema]) -> type[ma.Schema]:
+    return ma.Schema.from_dict(
+        {
+            "data": fields.Nested(row, required=True),
+            "meta": fields.Nested(ItemMetaSchema, required=True),
+            "links": fields.Nested(SelfLinkSchema, required=True),
+        },
+        name=f"{SINGULAR[name]}Item",
+    )
+
+
+class QuerySchema(ma.Schema):
+    """The query parameters of a route; one given twice is refused rather than half read
+    (webargs would take its first value): several values go in a comma list."""
+
+    @ma.validates_schema(pass_original=True, skip_on_field_errors=False)
+    def given_once(self, data, original, **kwargs):
+        getlist = getattr(original, "getlist", None)
+        if getlist is None:
+            return
+        repeated = sorted({name for name in original if len(getlist(name)) > 1})
+        if repeated:
+            message = "Give this parameter once; separate several values with commas."
+            raise ma.ValidationError({name: [message] for name in repeated})
+
+
+_ID = validate.Length(min=1, max=100)
+_YEAR = validate.Range(min=1000, max=9999)
+
+
+FORMAT = fields.String(
+    metadata={
+        "description": "json (the default) or csv; the Accept header (application/json, text/csv) "
+        "works too. Any other format is a 406.",
+        "enum": ["json", "csv"],
+    }
+)
+
+
+BOM = fields.Boolean(
+    metadata={
+        "description": "With format=csv: start the file with a byte-order mark, so that Excel "
+        "reads UTF-8 (Chinese) correctly."
+    }
+)
+SAFE = fields.Boolean(
+    metadata={
+        "description": "With format=csv: prefix text cells that start with =, +, -, @, tab or "
+        "carriage return with ' so that spreadsheets do not run them as formulas."
+    }
+)
+
+
+def item_query_schema(name: str) -> type[ma.Schema]:
+    """The query parameters of a single row: only its format."""
+    return QuerySchema.from_dict(
+        {"format": FORMAT, "bom": BOM, "safe": SAFE}, name=f"{SINGULAR[name]}ItemQuery"
+    )
+
+
+def query_schema(name: str, listing=None, fixed: tuple[str, ...] = ()) -> type[ma.Schema]:
+    """The query parameters a collection accepts; anything else is rejected."""
+    listing = listing or LISTINGS[name]
+    spec = {}
+    for f in listing.filters:
+        if f.name in fixed:
+            continue
+        if f.op == "in":
+            item = (
+                fields.Integer(validate=_YEAR)
+                if f.type is int
+                else fields.String(validate=_ID, metadata={"pattern": "^[^,]+$"})
+            )
+            spec[f.name] = DelimitedList(
+                item,
+                validate=validate.Length(min=1, max=100),
+                metadata={
+                    "description": f"Only rows whose {f.column} is "
+                    "one of these values (comma-separated)."
+                },
+            )
+        else:
+            bound = "at least" if f.op == ">=" else "at most"
+            spec[f.name] = fields.Integer(
+                validate=_YEAR,
+                metadata={"description": f"Only rows whose {f.column} is {bound} this year."},
+            )
+    if listing.text_columns:
+        spec["q"] = fields.String(
+            validate=validate.Length(min=1, max=200),
+            metadata={"description": "Words that every row must contain."},
+        )
+    choices = "|".join(listing.sortable)
+    spec["sort"] = Sort(
+        listing.sortable,
+        metadata={
+            "description": "Comma-separated columns, '-' for descending, from: "
+            + ", ".join(listing.sortable),
+            "pattern": f"^-?({choices})(,-?({choices}))*$",
+            "maxLength": 200,
+        },
+    )
+    spec["limit"] = fields.Integer(
+        load_default=DEFAULT_LIMIT,
+        validate=validate.Range(min=1, max=MAX_LIMIT),
+        metadata={"description": f"Rows per page, 1 to {MAX_LIMIT}."},
+    )
+    spec["cursor"] = fields.String(
+        validate=validate.Length(min=1, max=2000),
+        metadata={"description": "Opaque position from links.next or links.prev."},
+    )
+    spec["format"] = FORMAT
+    spec["bom"] = BOM
+    spec["safe"] = SAFE
+    return QuerySchema.from_dict(spec, name=f"{SINGULAR[name]}Query")
+
+
+class Sort(fields.String):
+    """'-target_year,plan_id' loads as [('target_year', True), ('plan_id', False)]."""
+
+    def __init__(self, sortable: tuple[str, ...], **kwargs):
+        super().__init__(**kwargs)
+        self.sortable = sortable
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not 0 < len(text) <= 200:
+            raise ma.ValidationError("Give one to 200 characters.")
+        order, seen = [], set()
+        for part in text.split(","):
+            column = part.removeprefix("-")
+            if column not in self.sortable:
+                raise ma.ValidationError(
+                    f"Cannot sort by {column!r}; sortable: {', '.join(self.sortable)}."
+                )
+            if column not in seen:  # a column named again adds nothing to the order
+                seen.add(column)
+                order.append((column, part.startswith("-")))
+        return order
+
+
+TABLE_SCHEMAS = load_schemas()
+ROWS = {name: row_schema(schema) for name, schema in TABLE_SCHEMAS.items()}
+
+
+def _described(table: str, column: str, field_class, **kwargs) -> fields.Field:
+    f = TABLE_SCHEMAS[table].field(column)
+    return field_class(
+        required=True, metadata={"description": f"{f.title}: {f.description}"}, **kwargs
+    )
+
+
+SeriesPointSchema = ma.Schema.from_dict(
+    {
+        "point_id": fields.String(
+            required=True, metadata={"description": "The target_id or achievement_id of the row."}
+        ),
+        "kind": fields.String(
+            required=True,
+            metadata={"description": "target or achievement.", "enum": ["target", "achievement"]},
+        ),
+        "indicator_id": _described("targets", "indicator_id", fields.String),
+        "plan_id": _described("targets", "plan_id", fields.String),
+        "region_code": _described("targets", "region_code", fields.String),
+        "year": fields.Integer(
+            required=True,
+            metadata={
+                "description": "Year of the point: the target year, or the end of the period."
+            },
+        ),
+        "period_start": _described("achievements", "period_start", fields.Integer, allow_none=True),
+        "period_end": _described("achievements", "period_end", fields.Integer),
+        "comparator": fields.String(
+            required=True,
+            metadata={"description": "How the value bounds it; qualitative goals have none."},
+        ),
+        "value": fields.Float(
+            required=True,
+            allow_none=True,
+            metadata={"description": "Value in the indicator's unit; empty for qualitative goals."},
+        ),
+        "value_text": _described("targets", "value_text", fields.String, allow_none=True),
+        "qualifier_zh": _described("targets", "qualifier_zh", fields.String, allow_none=True),
+        "basis": _described("targets", "basis", fields.String),
+        "section": _described("targets", "section", fields.String),
+        "source_quote": _described("targets", "source_quote", fields.String),
+    },
+    name="SeriesPoint",
+)
+
+ProgressSchema = ma.Schema.from_dict(
+    {
+        "target_id": _described("targets", "target_id", fields.String),
+        "plan_id": _described("targets", "plan_id", fields.String),
+        "indicator_id": _described("targets", "indicator_id", fields.String),
+        "region_code": _described("targets", "region_code", fields.String),
+        "target_year": _described("targets", "target_year", fields.Integer),
+        "comparator": _described("targets", "comparator", fields.String),
+        "target_value": fields.Float(
+            required=True, metadata={"description": "The target, in the indicator's unit."}
+        ),
+        "baseline_id": fields.String(
+            required=True,
+            allow_none=True,
+            metadata={
+                "description": "The latest figure before the target year (an achievement_id)."
+            },
+        ),
+        "baseline_year": fields.Integer(
+            required=True, allow_none=True, metadata={"description": "Year of the baseline."}
+        ),
+        "baseline_value": fields.Float(
+            required=True,
+            allow_none=True,
+            metadata={"description": "The baseline, in the indicator's unit."},
+        ),
+        "earliest_id": fields.String(
+            required=True,
+            allow_none=True,
+            metadata={
+                "description": "The earliest figure, where there are two (an achievement_id)."
+            },
+        ),
+        "earliest_year": fields.Integer(
+            required=True, allow_none=True, metadata={"description": "Year of the earliest figure."}
+        ),
+        "earliest_value": fields.Float(
+            required=True,
+            allow_none=True,
+            metadata={"description": "The earliest figure, in the indicator's unit."},
+        ),
+        "growth_needed": fields.Float(
+            required=True,
+            allow_none=True,
+            metadata={
+                "description": "Compound annual growth (% a year) from the baseline to the target."
+            },
+        ),
+        "growth_achieved": fields.Float(
+            required=True,
+            allow_none=True,
+            metadata={
+                "description": "Compound annual growth (% a year) from the earliest figure to the "
+                "baseline."
+            },
+        ),
+        "status": fields.String(
+            required=True,
+            metadata={
+                "description": "achieved, on_track, needs_acceleration, no_trend (one figure only) "
+                "or no_baseline.",
+                "enum": list(STATUSES),
+            },
+        ),
+    },
+    name="Progress",
+)
+
+SeriesMetaSchema = ma.Schema.from_dict(
+    {
+        "total": fields.Integer(
+            metadata={"description": "Points matching the filters, on all pages."}
+        ),
+        "count": fields.Integer(metadata={"description": "Points on this page."}),
+        "limit": fields.Integer(metadata={"description": "Largest number of points on one page."}),
+        "sort": fields.String(metadata={"description": "Order of the points."}),
+        "data_version": fields.String(
+            required=True, metadata={"description": "Release of the data."}
+        ),
+        "indicator": fields.Nested(
+            ROWS["indicators"],
+            required=True,
+            metadata={"description": "The indicator the points measure."},
+        ),
+    },
+    name="SeriesMeta",
+)
+
+ROWS["series"] = SeriesPointSchema
+ROWS["progress"] = ProgressSchema
+
+SeriesSchema = ma.Schema.from_dict(
+    {
+        "data": fields.List(fields.Nested(SeriesPointSchema), required=True),
+        "meta": fields.Nested(SeriesMetaSchema, required=True),
+        "links": fields.Nested(LinksSchema, required=True),
+    },
+    name="Series",
+)
+
+
+SEARCH_KINDS = ["plan", "indicator", "program", "target", "achievement"]
+
+SearchQuerySchema = QuerySchema.from_dict(
+    {
+        "q": fields.String(
+            required=True,
+            validate=validate.Length(min=1, max=200),
+            metadata={
+                "description": "Words to find, in Chinese or English; every word must match. "
+                "Chinese terms of any length match where their characters stand together."
+            },
+        ),
+        "kind": DelimitedList(
+            fields.String(validate=validate.OneOf(SEARCH_KINDS)),
+            validate=validate.Length(min=1, max=5),
+            metadata={
+                "description": "Only these kinds of result (comma-separated): "
+                + ", ".join(SEARCH_KINDS)
+            },
+        ),
+        "limit": fields.Integer(
+            load_default=20,
+            validate=validate.Range(min=1, max=100),
+            metadata={"description": "Hits per page, 1 to 100."},
+        ),
+        "cursor": fields.String(
+            validate=validate.Length(min=1, max=200),
+            metadata={"description": "Opaque position from links.next or links.prev."},
+        ),
+        "format": FORMAT,
+        "bom": BOM,
+        "safe": SAFE,
+    },
+    name="SearchQuery",
+)
+
+HitSchema = ma.Schema.from_dict(
+    {
+        "kind": fields.String(
+            required=True, metadata={"enum": SEARCH_KINDS, "description": "What the hit is."}
+        ),
+        "id": fields.String(required=True, metadata={"description": "Its id in its table."}),
+        "plan_id": fields.String(
+            required=True,
+            allow_none=True,
+            metadata={"description": "The plan it belongs to, if it belongs to one."},
+        ),
+        "name_zh": fields.String(required=True, metadata={"description": "Its name in Chinese."}),
+        "name_en": fields.String(required=True, metadata={"description": "Its name in English."}),
+        "snippet": fields.String(
+            required=True,
+            metadata={
+                "description": "HTML: a passage around the first match, escaped, matches in <mark>."
+            },
+        ),
+        "score": fields.Integer(
+            required=True,
+            metadata={
+                "description": "0 if its names hold every word of the query, 1 if some, 2 if "
+                "none (found in a summary or quote); hits come in this order, then by kind "
+                "and their order in the data."
+            },
+        ),
+        "api_url": fields.String(required=True, metadata={"description": "The row in this API."}),
+        "url": fields.String(
+            required=True,
+            metadata={"description": "The reading page that shows the row (at its anchor)."},
+        ),
+    },
+    name="SearchHit",
+)
+
+SearchMetaSchema = ma.Schema.from_dict(
+    {
+        "total": fields.Integer(
+            required=True,
+            metadata={
+                "description": "Hits on all pages, counted up to 10,000 of each kind: where "
+                "total_exact is false, there are more."
+            },
+        ),
+        "total_exact": fields.Boolean(
+            required=True,
+            metadata={"description": "false if a kind has more than 10,000 hits."},
+        ),
+        "count": fields.Integer(required=True, metadata={"description": "Hits on this page."}),
+        "limit": fields.Integer(required=True, metadata={"description": "Largest page."}),
+        "query": fields.String(required=True, metadata={"description": "The query as searched."}),
+        "data_version": fields.String(
+            required=True, metadata={"description": "Release of the data."}
+        ),
+    },
+    name="SearchMeta",
+)
+
+SearchSchema = ma.Schema.from_dict(
+    {
+        "data": fields.List(fields.Nested(HitSchema), required=True),
+        "meta": fields.Nested(SearchMetaSchema, required=True),
+        "links": fields.Nested(LinksSchema, required=True),
+    },
+    name="SearchResults",
+)

@@ -1,0 +1,95 @@
+"""Datasette plugin hooks of the portal, registered by portal.site."""
+
+import logging
+import sqlite3
+
+from datasette import Response, hookimpl
+from datasette.database import QueryInterrupted
+from datasette.utils import add_cors_headers
+from datasette.utils.asgi import Base400
+from datasette.views.base import DatasetteError
+from markupsafe import Markup
+
+from portal.build import search_index
+
+NOTHING = '""'  # an FTS5 query that matches no row
+# Datasette's own error handler, which this module's replaces (portal.site unregisters it).
+DEFAULT_ERROR_HANDLER = "datasette.handle_exception"
+
+log = logging.getLogger(__name__)
+
+# What Datasette raises, unanswered, on values a request brings: an unknown sort column or a bad
+# _through (DatasetteError with its default 500), a NUL byte (ProgrammingError), a number too big
+# for SQLite (OverflowError), an offset past SQLite's range (IntegrityError), a word where a number
+# goes (ValueError), malformed JSON in _through (ValueError, KeyError, TypeError). The database is
+# an immutable file, so these come from the request: the client's error, a 400, not the server's.
+INPUT_ERRORS = (
+    ValueError,
+    OverflowError,
+    TypeError,
+    KeyError,
+    IndexError,
+    sqlite3.ProgrammingError,
+    sqlite3.InterfaceError,
+    sqlite3.IntegrityError,
+    sqlite3.DataError,
+)
+TOO_LONG = "SQL query took too long"  # Datasette's words for its time limit
+
+
+def escape_fts(query: str) -> str:
+    """Datasette's search box, with the portal's Chinese-aware query (see portal.search)."""
+    return search_index.fts_query(query or "") or NOTHING
+
+
+@hookimpl(trylast=True)
+def prepare_connection(conn):
+    # trylast: replace Datasette's own escape_fts, which its default plugin registers first.
+    conn.create_function("escape_fts", 1, escape_fts, deterministic=True)
+
+
+def classify(exception: Exception) -> tuple[int, str, str | None, dict]:
+    """(status, message, title, extra fields) of the answer to an exception."""
+    if isinstance(exception, Base400):
+        return exception.status, str(exception.args[0] if exception.args else ""), None, {}
+    if isinstance(exception, DatasetteError):
+        message = Markup(exception.message) if exception.message_is_html else exception.message
+        # Datasette's own 500s (an unknown sort column, a bad _through) are all about the request.
+        status = 400 if exception.status == 500 else exception.status
+        return status, message, exception.title, dict(exception.error_dict)
+    if isinstance(exception, QueryInterrupted):  # the CSV export lets the time limit through
+        return 400, TOO_LONG, "SQL Interrupted", {}
+    if isinstance(exception, INPUT_ERRORS):
+        return 400, str(exception) or type(exception).__name__, None, {}
+    return 500, "The server failed to answer this request; it has been logged.", None, {}
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    """Every error of Datasette's pages: 4xx for the request's faults, 500 logged once.
+
+    It replaces Datasette's handler, which prints every exception with its local variables (with
+    rich, where installed): half a second of work and a page of log for each bad request.
+    """
+
+    async def answer():
+        status, message, title, info = classify(exception)
+        if status >= 500:
+            log.error("unhandled error at %s", request.path, exc_info=exception)
+        elif not isinstance(exception, (Base400, DatasetteError)):
+            log.info("%s for %s: %s: %s", status, request.path, type(exception).__name__, exception)
+        info |= {"ok": False, "error": message, "status": status, "title": title}
+        headers = {}
+        if datasette.cors:
+            add_cors_headers(headers)
+        if request.path.split("?")[0].endswith(".json"):
+            return Response.json(info, status=status, headers=headers)
+        template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
+        context = info | {
+            "urls": datasette.urls,
+            "app_css_hash": datasette.app_css_hash(),
+            "menu_links": lambda: [],
+        }
+        return Response.html(await template.render_async(context), status=status, headers=headers)
+
+    return answer

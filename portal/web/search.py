@@ -1,0 +1,168 @@
+"""Reading the search index: hits ranked by how much of the query their names hold, and
+snippets of the text around a match. What is indexed and how is in portal.build.search_index."""
+
+import html
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
+
+from portal.build.search_index import (
+    ALNUM,
+    CJK_CHAR,
+    INDEXED,
+    KINDS,
+    TOKEN,
+    fts_table,
+    phrase,
+    terms,
+)
+from portal.web.query import cached_count
+
+
+@dataclass
+class Hit:
+    kind: str
+    id: str
+    plan_id: str | None
+    name_zh: str
+    name_en: str
+    text: str
+    rank: int  # 0: every term in its names, 1: some, 2: none (found in the body only)
+
+
+# What a hit shows, by kind: its names and the text a snippet is cut from.
+_SHOWN = {
+    "plans": "t.plan_id, t.plan_id, t.title_zh, t.title_en, t.issuer_zh || ' · ' || t.issuer_en",
+    "indicators": "t.indicator_id, NULL, t.name_zh, t.name_en, t.definition_en",
+    "programs": "t.program_id, t.plan_id, t.title_zh, t.title_en, "
+    "t.summary_en || ' ' || t.source_quote",
+    "targets": "t.target_id, t.plan_id, i.name_zh, i.name_en, t.source_quote",
+    "achievements": "t.achievement_id, t.plan_id, i.name_zh, i.name_en, t.source_quote",
+}
+
+
+def tiers(phrases: list[str]) -> list[str]:
+    """MATCH expressions for the hits with every term in their names, some, and none."""
+    every, some = " AND ".join(phrases), " OR ".join(phrases)
+    found = [f"name : ({every})"]
+    if len(phrases) > 1:
+        found.append(f"(({every}) AND (name : ({some}))) NOT (name : ({every}))")
+    found.append(f"({every}) NOT (name : ({some}))")
+    return found
+
+
+# Hits counted per kind: beyond, the total is a floor. Counting reads every match, and a common
+# word has hundreds of thousands at national scale.
+COUNT_LIMIT = 10_000
+
+
+def search(
+    conn: sqlite3.Connection,
+    query: str,
+    kinds: list[str] | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> tuple[list[Hit], int, bool]:
+    """The hits for a query across kinds, name matches first; how many; whether that is exact.
+
+    Hits are ranked by how much of the query their names hold (a tier: every term, some, none),
+    then by kind (plans, indicators, programmes, targets, achievements) and their order in the
+    data. The index reads its matches in that order, so a page reads only as many as it shows:
+    a word in a million rows costs what a rare one does. (BM25 would read every match first, to
+    count the rows that hold each term.) Hits are counted up to COUNT_LIMIT per kind, once
+    per file, and kept.
+    """
+    phrases = [phrase(term) for term in terms(query)]
+    if not phrases:
+        return [], 0, True
+    tables = [t for t in INDEXED if kinds is None or t in kinds]
+    every = " AND ".join(phrases)
+    counts = [
+        cached_count(
+            conn,
+            f"SELECT count(*) FROM (SELECT 1 FROM {fts_table(t)} WHERE {fts_table(t)} MATCH ? "
+            f"LIMIT {COUNT_LIMIT + 1})",
+            [every],
+        )
+        for t in tables
+    ]
+    total, exact = sum(min(c, COUNT_LIMIT) for c in counts), max(counts) <= COUNT_LIMIT
+    wanted, chosen = offset + limit, []  # (tier, table, rowid) in rank order
+    for tier, match in enumerate(tiers(phrases)):
+        for table in tables:
+            if len(chosen) >= wanted:
+                break
+            fts = fts_table(table)
+            found = conn.execute(
+                f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY rowid LIMIT ?",
+                [match, wanted - len(chosen)],
+            )
+            chosen.extend((tier, table, rowid) for (rowid,) in found)
+    chosen = chosen[offset:wanted]
+    shown = {}
+    for table in {table for _, table, _ in chosen}:
+        rowids = [rowid for _, t, rowid in chosen if t == table]
+        rows = conn.execute(
+            f"SELECT t.rowid, {_SHOWN[table]} FROM {table} t {INDEXED[table][3]} "
+            f"WHERE t.rowid IN ({', '.join('?' * len(rowids))})",
+            rowids,
+        )
+        shown |= {(table, rowid): row for rowid, *row in rows}
+    hits = [Hit(KINDS[table], *shown[(table, rowid)], tier) for tier, table, rowid in chosen]
+    return hits, total, exact
+
+
+def page_url(hit: Hit) -> str:
+    """The reading page that shows a hit: its own, or its plan's, at the row."""
+    if hit.kind == "plan":
+        return f"/plans/{hit.id}"
+    if hit.kind == "indicator":
+        return f"/indicators/{hit.id}"
+    return f"/plans/{hit.plan_id}#{hit.id}"
+
+
+def _pattern(term: str) -> str:
+    """Where a term stands in the original text, as the index matches it: Chinese anywhere,
+    a word or number from its start, its parts apart by any punctuation, a word to its end."""
+    if CJK_CHAR.match(term):
+        return re.escape(term)
+    tokens = TOKEN.findall(term)
+    end = "(?!" + ALNUM + ")" if tokens[-1].isdigit() else ALNUM + "*"
+    return "(?<!" + ALNUM + ")" + "[\\W_]+".join(map(re.escape, tokens)) + end
+
+
+def snippet(text: str, query: str, width: int = 80) -> str:
+    """HTML: a window of the text around the first match, escaped, each match in <mark>.
+
+    Matching is on the text folded as the index folds it (full-width digits as ASCII), but the
+    window shows the text as written: a quote is quoted verbatim.
+    """
+    words = sorted(set(terms(query)), key=len, reverse=True)
+    if not words or not text:
+        return html.escape((text or "")[:width])
+    pattern = re.compile("|".join(map(_pattern, words)), re.IGNORECASE)
+    folded, origin = _folded(text)
+    found = [(origin[m.start()], origin[m.end() - 1] + 1) for m in pattern.finditer(folded)]
+    start = max(0, (found[0][0] if found else 0) - width // 3)
+    end = start + width
+    out, last = [], start
+    for match_start, match_end in found:
+        if match_start < last or match_end > end:
+            continue
+        marked = html.escape(text[match_start:match_end])
+        out += [html.escape(text[last:match_start]), "<mark>", marked, "</mark>"]
+        last = match_end
+    out.append(html.escape(text[last:end]))
+    return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """The text NFKC-folded character by character, and for each folded character the index of
+    the character it came from."""
+    folded, origin = [], []
+    for index, char in enumerate(text):
+        for part in unicodedata.normalize("NFKC", char):
+            folded.append(part)
+            origin.append(index)
+    return "".join(folded), origin
