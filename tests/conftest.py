@@ -1,30 +1,19 @@
-import asyncio
-import csv
 import hashlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
-import httpx
 import pytest
+from support import PortalClient, free_port
 
 from portal import paths
 from portal.build.database import build_database
 from portal.web import asgi
 from portal.web.app import create_app
-
-# The source documents sit beside the repository; PORTAL_SOURCES may point elsewhere.
-SOURCES = Path(os.environ.get("PORTAL_SOURCES") or paths.ROOT.parent / "shared" / "seeds")
-
-
-def read_csv(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 @pytest.fixture(scope="session")
@@ -58,32 +47,9 @@ def portal_app(db_path):
     return asgi.create_app(db_path)
 
 
-class PortalClient:
-    """Requests to the whole ASGI application, Datasette and API together, in process."""
-
-    def __init__(self, app):
-        self.app = app
-
-    def get(self, url: str, **kwargs) -> httpx.Response:
-        async def fetch():
-            transport = httpx.ASGITransport(app=self.app)
-            async with httpx.AsyncClient(
-                transport=transport, base_url="http://testserver"
-            ) as client:
-                return await client.get(url, **kwargs)
-
-        return asyncio.run(fetch())
-
-
 @pytest.fixture(scope="session")
 def portal(portal_app) -> PortalClient:
     return PortalClient(portal_app)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -133,3 +99,17 @@ def running_server(db_path, tmp_path_factory):
 def server(running_server) -> str:
     """The address of the running server."""
     return running_server[0]
+
+
+def pytest_collection_modifyitems(items):
+    """Markers for a quick loop (`pytest -m "not browser and not server and not fuzz"`): tests
+    that drive Chromium, that start gunicorn, or that generate many requests (hypothesis)."""
+    for item in items:
+        if item.module.__name__ == "test_browser":
+            item.add_marker(pytest.mark.browser)
+        if {"server", "running_server"} & set(item.fixturenames):
+            item.add_marker(pytest.mark.server)
+        if getattr(item.function, "is_hypothesis_test", False) or item.module.__name__ == (
+            "test_api_contract"
+        ):
+            item.add_marker(pytest.mark.fuzz)

@@ -6,7 +6,7 @@ import shutil
 import sqlite3
 
 import pytest
-from conftest import read_csv
+from support import read_csv
 
 from portal import paths
 from portal.tableschema import load_schemas
@@ -172,18 +172,6 @@ def test_a_cursor_for_another_sort_is_rejected(api):
     assert body["errors"] == {"cursor": ["The cursor belongs to another sort order."]}
 
 
-def test_an_unknown_id_is_a_404_problem(api):
-    response = api.get("/api/v1/targets/no-such-target")
-    assert response.status_code == 404
-    assert response.content_type == PROBLEM
-    assert response.json == {
-        "type": "about:blank",
-        "title": "Not Found",
-        "status": 404,
-        "detail": "No target has target_id 'no-such-target'.",
-    }
-
-
 def test_the_openapi_document_describes_every_route(api):
     spec = api.get("/api/v1/openapi.json").json
     documented = set(spec["paths"])
@@ -210,16 +198,6 @@ def test_openapi_field_descriptions_come_from_the_table_schemas(api):
         documented = components[SINGULAR[table]]["properties"]
         for f in schema.fields:
             assert documented[f.name]["description"] == f"{f.title}: {f.description}"
-
-
-def test_an_unsupported_format_is_a_406_problem(api):
-    for response in (
-        api.get("/api/v1/targets?format=xml"),
-        api.get("/api/v1/targets", headers={"Accept": "application/xml"}),
-    ):
-        assert response.status_code == 406
-        assert response.content_type == PROBLEM
-        assert response.json["title"] == "Not Acceptable"
 
 
 def test_unknown_paths_and_methods_are_problems_too(api):

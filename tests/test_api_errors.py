@@ -89,6 +89,7 @@ def test_a_bad_query_is_a_400_problem_naming_each_bad_field(api, url, body):
 @pytest.mark.parametrize(
     "url, detail",
     [
+        ("/api/v1/targets/no-such-target", "No target has target_id 'no-such-target'."),
         ("/api/v1/programs/no-such-programme", "No program has program_id 'no-such-programme'."),
         ("/api/v1/regions/999999", "No region has region_code '999999'."),
         ("/api/v1/indicators/nothing/series", "No indicator has indicator_id 'nothing'."),

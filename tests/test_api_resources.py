@@ -5,7 +5,7 @@ import io
 import sqlite3
 
 import pytest
-from conftest import read_csv
+from support import read_csv
 from test_api import typed
 
 from portal import paths

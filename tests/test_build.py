@@ -4,7 +4,7 @@ import hashlib
 import sqlite3
 
 import pytest
-from conftest import read_csv
+from support import read_csv
 
 from portal import paths
 from portal.build.database import build_database

@@ -5,7 +5,7 @@ import sqlite3
 from collections import Counter
 
 import pytest
-from conftest import SOURCES
+from support import SOURCES
 
 from portal.curate.numbers import in_unit
 from portal.validate.datasets import validate_datasets

@@ -5,7 +5,7 @@ import io
 
 import pytest
 from click.testing import CliRunner
-from conftest import SOURCES, read_csv
+from support import SOURCES, read_csv
 
 from portal import paths
 from portal.cli import cli

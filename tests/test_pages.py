@@ -347,7 +347,7 @@ def test_markup_in_the_data_is_shown_as_text(planted, url):
     ],
 )
 def test_markup_in_the_data_is_text_in_datasette_too(planted_db, url):
-    from conftest import PortalClient
+    from support import PortalClient
 
     from portal.web.asgi import create_app as create_portal
 

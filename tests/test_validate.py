@@ -1,6 +1,6 @@
 """Validation: every CSV against its schema, every problem reported with file, row and column."""
 
-from conftest import read_csv
+from support import read_csv
 
 from portal.validate.datasets import validate_datasets
 from portal.validate.report import Problem

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import SOURCES
+from support import SOURCES
 
 from portal.cli import cli
 from portal.tableschema import load_schemas
