@@ -17,6 +17,25 @@ from portal.validate.provenance import check_quotes
 from portal.validate.report import InvalidData, Report
 
 
+def db_option(help: str, required: bool = False):
+    """--db PATH: a database file."""
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        required=required,
+        help=help,
+    )
+
+
+def datasets_option(help: str):
+    """--datasets DIR: a folder of curated CSVs."""
+    return click.option(
+        "--datasets", type=click.Path(file_okay=False, path_type=Path), default=None, help=help
+    )
+
+
 @click.group()
 @click.version_option(package_name="portal")
 def cli():
@@ -44,12 +63,7 @@ def print_report(report: Report, output_format: str) -> None:
 
 
 @cli.command()
-@click.option(
-    "--datasets",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder of the CSVs (default: datasets/).",
-)
+@datasets_option("Folder of the CSVs (default: datasets/).")
 @click.option(
     "--sources",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
@@ -85,11 +99,8 @@ def validate(datasets, sources, output_format):
     default=None,
     help="CSV file to write (default: standard output).",
 )
-@click.option(
-    "--datasets",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder of the CSVs whose plans and indicators guide the guesses (default: datasets/).",
+@datasets_option(
+    "Folder of the CSVs whose plans and indicators guide the guesses (default: datasets/)."
 )
 @click.option(
     "--year",
@@ -144,19 +155,8 @@ def diff_command(old, new, output_format):
 
 
 @cli.command()
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Database to write (default: $PORTAL_DB or build/portal.db).",
-)
-@click.option(
-    "--datasets",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder of the CSVs (default: datasets/).",
-)
+@db_option("Database to write (default: $PORTAL_DB or build/portal.db).")
+@datasets_option("Folder of the CSVs (default: datasets/).")
 def build(db_path, datasets):
     """Validate the CSVs and build the database; on any problem the old database stays."""
     try:
@@ -172,13 +172,7 @@ def build(db_path, datasets):
 
 
 @cli.command()
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Database to export (default: $PORTAL_DB or build/portal.db).",
-)
+@db_option("Database to export (default: $PORTAL_DB or build/portal.db).")
 @click.option(
     "--out",
     "out_dir",
@@ -201,19 +195,8 @@ def downloads(db_path, out_dir):
 
 @cli.command()
 @click.option("--targets", type=click.IntRange(min=1), required=True, help="Targets to write.")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="Database to build (never the curated one's default: name it).",
-)
-@click.option(
-    "--datasets",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder for the synthetic CSVs and schemas (default: beside the database).",
-)
+@db_option("Database to build (never the curated one's default: name it).", required=True)
+@datasets_option("Folder for the synthetic CSVs and schemas (default: beside the database).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same data.")
 def synth(targets, db_path, datasets, seed):
     """Write a synthetic national dataset of TARGETS targets and build it, for benchmarks.

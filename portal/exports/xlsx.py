@@ -98,8 +98,7 @@ def typed_row(sheet, schema: TableSchema, row: Sequence | Mapping) -> list:
     """A row's cells as the Table Schema types them: int, float, date or text."""
     values = [row[c] for c in schema.field_names] if isinstance(row, Mapping) else row
     return [
-        typed_value(sheet, field, value)
-        for field, value in zip(schema.fields, values, strict=True)
+        typed_value(sheet, field, value) for field, value in zip(schema.fields, values, strict=True)
     ]
 
 

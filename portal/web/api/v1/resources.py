@@ -3,6 +3,13 @@
 from portal.web.query import Filter, Listing
 
 _THEME = ("indicator_id", "SELECT indicator_id FROM indicators WHERE theme_id IN ({marks})")
+# Whose figure or goal it is: the filters targets, achievements and progress share.
+_WHOSE = (
+    Filter("plan_id", "plan_id"),
+    Filter("region_code", "region_code"),
+    Filter("indicator_id", "indicator_id"),
+    Filter("theme_id", _THEME[0], subquery=_THEME[1]),
+)
 
 LISTINGS = {
     "regions": Listing(
@@ -57,10 +64,7 @@ LISTINGS = {
         key="target_id",
         filters=(
             Filter("target_id", "target_id"),
-            Filter("plan_id", "plan_id"),
-            Filter("region_code", "region_code"),
-            Filter("indicator_id", "indicator_id"),
-            Filter("theme_id", _THEME[0], subquery=_THEME[1]),
+            *_WHOSE,
             Filter("target_year", "target_year", int),
             Filter("year_from", "target_year", int, ">="),
             Filter("year_to", "target_year", int, "<="),
@@ -76,10 +80,7 @@ LISTINGS = {
         key="achievement_id",
         filters=(
             Filter("achievement_id", "achievement_id"),
-            Filter("plan_id", "plan_id"),
-            Filter("region_code", "region_code"),
-            Filter("indicator_id", "indicator_id"),
-            Filter("theme_id", _THEME[0], subquery=_THEME[1]),
+            *_WHOSE,
             Filter("period_end", "period_end", int),
             # A figure is in a range of years if its period overlaps it.
             Filter("year_from", "period_end", int, ">="),
@@ -118,10 +119,7 @@ PROGRESS = Listing(
     table="progress",
     key="target_id",
     filters=(
-        Filter("plan_id", "plan_id"),
-        Filter("region_code", "region_code"),
-        Filter("indicator_id", "indicator_id"),
-        Filter("theme_id", _THEME[0], subquery=_THEME[1]),
+        *_WHOSE,
         Filter("status", "status"),
         Filter("target_year", "target_year", int),
         Filter("year_from", "target_year", int, ">="),
