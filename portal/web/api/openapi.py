@@ -36,9 +36,14 @@ def described(spec: dict, schemas: dict[str, TableSchema]) -> dict:
 
 
 def openapi_json():
-    """/api/v1/openapi.json, for the file being served (computed once per file)."""
-    key = file_identity()
+    """/api/v1/openapi.json, for the file being served (computed once per file); without a
+    file yet, as the curated schemas describe it."""
+    try:
+        key = file_identity()
+    except OSError:
+        key = None
     if key not in _documents:
-        spec = described(current_app.extensions["portal.api"].spec.to_dict(), served_schemas())
+        schemas = served_schemas() if key else TABLE_SCHEMAS
+        spec = described(current_app.extensions["portal.api"].spec.to_dict(), schemas)
         _documents[key] = json.dumps(spec, indent=2, ensure_ascii=False)
     return current_app.response_class(_documents[key], mimetype="application/json")
