@@ -9,7 +9,8 @@ from support import SOURCES, read_csv
 
 from portal import paths
 from portal.cli import cli
-from portal.curate.extract import COLUMNS, Indicator, Plan, extract, measure, score, write_drafts
+from portal.curate.extract import COLUMNS, Indicator, Plan, extract, write_drafts
+from portal.curate.measure import measure, score
 from portal.validate.provenance import squash
 
 # A plan written in 2016: earlier years are achievements, 2016 and later targets.
