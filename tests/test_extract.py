@@ -64,14 +64,21 @@ def test_wan_and_yi_are_converted_and_the_printed_text_kept():
 
 
 def test_a_range_is_one_figure_for_the_curator_to_read():
+    (ranged,) = [d for d in extract("项目总投资5-10亿元。", PLAN) if d.kind != "program"]
+    assert (ranged.value_text, ranged.value, ranged.unit) == ("5-10亿元", "", "亿元")
+    assert ranged.note.startswith("a range from 5 to 10亿元")
+
+
+def test_a_sum_that_defines_what_is_counted_is_no_figure():
     assert figures("培育了年销售额10亿元品种8个,5-10亿元品种17个。") == [
-        ("10亿元", "10", "亿元"),
         ("8个", "8", "个"),
-        ("5-10亿元", "", "亿元"),
         ("17个", "17", "个"),
     ]
-    ranged = [d for d in extract("5-10亿元品种17个", PLAN) if d.value_text == "5-10亿元"]
-    assert ranged[0].note.startswith("a range from 5 to 10亿元")
+    assert figures("力争到2026年培育年营业收入超10亿元的科技企业15家。") == [("15家", "15", "家")]
+    # A sum with its name after it is a figure: 总规模1200亿元的国家集成电路产业基金.
+    assert figures("总规模1200亿元的国家集成电路产业基金落户北京。") == [
+        ("1200亿元", "1200", "亿元")
+    ]
 
 
 def test_numbers_run_into_the_next_word_are_read():
