@@ -156,7 +156,7 @@ class _Reader:
         printed_unit = numbers.printed_unit(figure.text) or ""
         subject, window = f.subject(figures)
         indicator, f.uses_after = guess_indicator(
-            subject, window, printed_unit, self.indicators, f.after
+            subject, window, printed_unit, self.indicators, f.after, f.clause
         )
         unit = _output_unit(figure, printed_unit, indicator, f.clause)
         value = ""

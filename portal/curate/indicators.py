@@ -21,7 +21,7 @@ SYNONYMS = Path(__file__).with_name("synonyms.csv")
 # Words that may stand between the parts of an indicator's name in a text without changing
 # what is counted: 中关村示范区实现总收入 is 中关村示范区总收入.
 _FILLERS = re.compile(
-    r"(?:的|之|及|和|与|等|总|数|量|各|其中|年均|平均|复合|同比|累计|共|有|已|实现|持续|当年|"
+    r"(?:的|之|及|和|与|等|总|数|量|各|其中|年均|平均|复合|同比|较上年|比上年|累计|共|有|已|实现|持续|当年|"
     r"本级|财政|吸纳|拥有|获得|获|达|在|由|从|全市|全区|全县|全省|地区|北京|国内)+"
 )
 # A year or a number in a text says when or how much, not what.
@@ -30,6 +30,9 @@ _MIN_COVERAGE = 0.8
 _FLOW = re.compile(r"新增|新建|新认定|新引进|新培育|新创办|新设立|新获批")
 _CHANGE = re.compile(r"(增长|增速|增幅|提高|提升|下降|减少|增加|翻)了?$")
 _RATIO = re.compile(r"每[万千百十]|万人|人均|千人|百人")
+_THRESHOLD = re.compile(
+    r"(超过|超|高于|不低于)\s*\d|\d(?:\.\d+)?(?:万亿|亿|万)?(?:元|%)(?:及?以上|以下)?的"
+)
 # Verbs and qualifiers between a subject and its figure: 高新技术企业达到800家.
 _TRAILING = re.compile(
     r"(?:达到|达|突破|超过|超|力争|为|是|有|共有|拥有|保持在|保持|稳定在|提高到|提高至|提升到|"
@@ -191,6 +194,7 @@ def guess_indicator(
     printed_unit: str,
     indicators: Iterable[Indicator],
     after: str = "",
+    clause: str = "",
 ) -> tuple[Indicator | None, bool]:
     """The indicator a figure is about, or None when none of the catalogue fits; and whether it
     was named by the words after the figure.
@@ -198,10 +202,15 @@ def guess_indicator(
     Read in turn: the subject right before the figure; the subject with the words after the
     figure (每年支持20个左右优秀科技创新团队); the subject read in its sentence (专利申请量和授权量:
     授权量 is 专利授权量); and, when the figure has no subject of its own (……，达到1200家), the
-    nearest indicator named earlier in the sentence.
+    nearest indicator named earlier in the sentence. `clause` is the text before the figure as
+    printed, thresholds included.
     """
     kind = numbers.unit_kind(printed_unit) if printed_unit else "count"
     candidates = [i for i in indicators if numbers.unit_kind(i.unit) == kind]
+    if _THRESHOLD.search(numbers.half_width(clause)):
+        # 年营业收入超10亿元的科技企业 are some of the enterprises: only a name with its
+        # threshold fits.
+        candidates = [i for i in candidates if re.search(r"\d", i.name_zh)]
     subject, sentence, after = normalise(subject), normalise(sentence), normalise(after)
     subject, after = subject.strip(), after.strip()
     attempts = [(subject, True, "", False)]

@@ -7,7 +7,7 @@ from portal.curate.numbers import Figure
 
 _RESPECTIVELY = re.compile("分别")
 _CLAUSE_END = re.compile(r"[,;:。!?]")
-_JOINS = re.compile(r"以及|和|与|及|、|,")
+_JOINS = re.compile(r"以及|和|、")
 
 
 def respectively(half: str, figures: list[Figure]) -> dict[int, tuple[str, str]]:
