@@ -7,13 +7,20 @@ correct or drop it quickly; nothing here is published without review.
 import csv
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TextIO
 
 from portal import paths
 from portal.curate import numbers, pairing, years
-from portal.curate.indicators import Indicator, guess_indicator, ratio_unit, subject_of
+from portal.curate.indicators import (
+    Indicator,
+    guess_indicator,
+    ratio_unit,
+    read_glossary,
+    subject_of,
+    suggest_id,
+)
 
 FIGURE_KINDS = ("target", "achievement")
 LEVELS = ("pillar", "task", "measure")
@@ -40,9 +47,11 @@ class Draft:
     source_quote: str = ""
     note: str = ""
     suggested_indicator: str = ""
+    # Where the draft was read: line of the text, start and end in the stripped line.
+    at: tuple[int, int, int] | None = field(default=None, compare=False, repr=False)
 
 
-COLUMNS = tuple(f.name for f in fields(Draft))
+COLUMNS = tuple(f.name for f in fields(Draft) if f.name != "at")
 
 
 @dataclass(frozen=True)
@@ -91,25 +100,33 @@ class _Heading:
     title: str
 
 
-def extract(text: str, plan: Plan, indicators: Iterable[Indicator] = ()) -> list[Draft]:
-    """Draft targets, achievements and programs from a plan's text, in the order of the text."""
-    reader = _Reader(plan, list(indicators), text.splitlines())
-    for raw in text.splitlines():
-        reader.read(raw.strip())
+def extract(
+    text: str,
+    plan: Plan,
+    indicators: Iterable[Indicator] = (),
+    glossary: dict[str, str] | None = None,
+) -> list[Draft]:
+    """Draft targets, achievements and programs from a plan's text, in the order of the text.
+
+    `glossary` (zh → en, from datasets/README.md) names a new indicator's suggested id.
+    """
+    reader = _Reader(plan, list(indicators), text.splitlines(), glossary or {})
+    for number, raw in enumerate(text.splitlines()):
+        reader.read(raw.strip(), number)
     return reader.drafts
 
 
 class _Reader:
     """Reads a plan line by line, keeping the heading path and the goal years stated so far."""
 
-    def __init__(self, plan: Plan, indicators: list[Indicator], lines: list[str]):
-        self.plan, self.indicators = plan, indicators
+    def __init__(self, plan, indicators: list[Indicator], lines: list[str], glossary):
+        self.plan, self.indicators, self.glossary = plan, indicators, glossary
         self.drafts: list[Draft] = []
         self.stack: list[_Heading] = []
         self.governing = years.Governing()
         self.horizon, self.horizon_note = _horizon(plan, lines)
 
-    def read(self, line: str) -> None:
+    def read(self, line: str, number: int = 0) -> None:
         half = numbers.half_width(line)
         heading = _heading(half, line)
         if heading:
@@ -124,15 +141,23 @@ class _Reader:
                     level=LEVELS[min(len(self.stack), 3) - 1],
                     title_zh=heading.title,
                     source_quote=_heading_quote(half, line),
+                    at=(number, 0, len(_heading_quote(half, line))),
                 )
             )
         times = years.find_times(half)
         figures = numbers.find_figures(half)
         paired = pairing.respectively(half, figures)
-        previous_end = 0
+        previous_end, previous = 0, None
         for index, figure in enumerate(figures):
             line_figure = _LineFigure(line, half, figure, times, previous_end, paired.get(index))
-            self.drafts.append(self._figure_draft(line_figure, figures))
+            line_figure.previous = previous
+            draft = self._figure_draft(line_figure, figures)
+            draft.at = (number, figure.start, figure.end)
+            self.drafts.append(draft)
+            indicator = next(
+                (i for i in self.indicators if i.indicator_id == draft.indicator_id), None
+            )
+            previous = (figure.end, indicator)
             previous_end = figure.end + (len(line_figure.after) if line_figure.uses_after else 0)
         self.governing.state(len(self.stack), years.last_goal(times, self.plan.written))
 
@@ -158,6 +183,9 @@ class _Reader:
         indicator, f.uses_after = guess_indicator(
             subject, window, printed_unit, self.indicators, f.after, f.clause
         )
+        if f.previous and _CHANGE_TO.fullmatch(half[f.previous[0] : figure.start]):
+            # 由201558家增加到151家: the end of a change counts what its start counts.
+            indicator = f.previous[1]
         unit = _output_unit(figure, printed_unit, indicator, f.clause)
         value = ""
         if figure.quantity is not None:
@@ -179,8 +207,10 @@ class _Reader:
         if not printed_unit and figure.quantity is not None:
             note.append("no unit printed")
         named = subject or f.after
+        suggestion = ""
         if self.indicators and not indicator and named:
             note.append(f"no indicator of the catalogue fits “{named}”")
+            suggestion = suggest_id(subject + f.after, printed_unit, self.indicators, self.glossary)
         quote_start, quote_end = _quote_span(half, f.span, figure)
         return Draft(
             kind,
@@ -197,10 +227,14 @@ class _Reader:
             period_start=period_start,
             source_quote=f.line[quote_start:quote_end].strip(),
             note="; ".join(note),
+            suggested_indicator=suggestion,
         )
 
 
 _CLAUSE_END = re.compile(r"[,;:。!?]")
+_CHANGE_TO = re.compile(
+    rf"\s*(?:增加|提高|增长|提升|上升|扩大|下降|减少)(?:到|至)(?:{numbers.YEAR}年的?)?"
+)
 _CHANGE_AFTER = re.compile(r"增加|增长|提高|提升|下降|减少|达|到|至|为|是|占|比|较")
 _AFTER_END = re.compile(
     r"[,;:。!?、()]|以及|和|及|与|并|等|在|落户|建设|成为|实现|参加|参与|建立|开展|通过|创造|参观"
@@ -221,6 +255,7 @@ class _LineFigure:
         self.paired = paired
         self.after = self._after()
         self.uses_after = False
+        self.previous: tuple[int, Indicator | None] | None = None
 
     def _after(self) -> str:
         """The words right after a counted figure that name what it counts: 20个左右优秀团队."""
@@ -401,6 +436,11 @@ def load_plan(plan_id: str, datasets: Path | None = None) -> Plan:
     return Plan(plan_id)
 
 
+def load_glossary(datasets: Path | None = None) -> dict[str, str]:
+    """The zh → en glossary of datasets/README.md, to name new indicators."""
+    return read_glossary(Path(datasets or paths.DATASETS) / "README.md")
+
+
 def load_indicators(datasets: Path | None = None) -> list[Indicator]:
     """The indicators of indicators.csv, to match figures' wording against their names."""
     path = Path(datasets or paths.DATASETS) / "indicators.csv"
@@ -411,7 +451,7 @@ def load_indicators(datasets: Path | None = None) -> list[Indicator]:
 
 def write_drafts(drafts: Iterable[Draft], fh: TextIO) -> None:
     """The drafts as CSV with a header row."""
-    writer = csv.DictWriter(fh, COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(fh, COLUMNS, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for draft in drafts:
         writer.writerow(asdict(draft))

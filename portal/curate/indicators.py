@@ -37,9 +37,12 @@ _THRESHOLD = re.compile(
 _TRAILING = re.compile(
     r"(?:达到|达|突破|超过|超|力争|为|是|有|共有|拥有|保持在|保持|稳定在|提高到|提高至|提升到|"
     r"提升至|增加到|增加至|增长到|增长至|增至|达至|不少于|不低于|不超过|至少|约|近|逾|累计|"
-    r"总数|总量|数量|等|共计|共|年均|平均|每年|分别|和|与|及|在|于|的|中|由|从|、|\s)+$"
+    r"总数|总量|数量|等|共计|共|年均|平均|每年|分别|和|与|及|在|于|的|中|由|从|建成|建设|、|\s)+$"
 )
-_LEADING = re.compile(r"^(?:其中|其|全市|全区|全县|全省|本市|本区|我区|我市|全社会|力争|确保)+")
+_LEADING = re.compile(
+    r"^(?:其中|其|全市|全区|全县|全省|本市|本区|我区|我市|全社会|力争|确保|建成|建设|培育|引进|"
+    r"支持|打造|举办|组建|实施)+"
+)
 
 
 @dataclass(frozen=True)
@@ -244,3 +247,82 @@ def ratio_unit(subject: str, unit: str) -> str:
     if "人均" in text:
         return f"{unit}/人"
     return unit
+
+
+# -- a new indicator's id, when none of the catalogue fits -----------------------------------
+
+
+_CJK = "\u4e00-\u9fff"
+_GLOSSARY_ENTRY = re.compile(rf"(\S*[{_CJK}]\S*)\s+(?:\([^)]*[{_CJK}][^)]*\)\s+)?(.+)")
+
+
+def read_glossary(readme: Path) -> dict[str, str]:
+    """The zh → en glossary of datasets/README.md: each Chinese term and its English."""
+    if not readme.exists():
+        return {}
+    text = readme.read_text(encoding="utf-8")
+    start = text.find("## Glossary")
+    if start < 0:
+        return {}
+    end = text.find("\n## ", start + 1)
+    section = text[start : end if end > 0 else len(text)]
+    bullets = re.sub(r"\n  +", " ", section).splitlines()
+    glossary = {}
+    for bullet in bullets:
+        if not bullet.startswith("- "):
+            continue
+        for entry in bullet[2:].split("; "):
+            m = re.match(
+                r"(\S*[\u4e00-\u9fff]\S*)\s+(?:\([^)]*[\u4e00-\u9fff][^)]*\)\s+)?(.+)", entry
+            )
+            if m and not re.search(r"[\u4e00-\u9fff]", m[2]):
+                for term in m[1].split("/"):
+                    glossary.setdefault(normalise(term).strip(), m[2].split(" (")[0])
+    return glossary
+
+
+def _slug(english: str) -> str:
+    words = re.findall(r"[a-z0-9]+", english.lower().replace("r&d", "rd"))
+    return "_".join(w for w in words if w not in ("the", "a", "an"))[:60].strip("_")
+
+
+_MODIFIERS = (
+    (re.compile(r"每年新增|每年新建|每年"), "new_{}_annual"),
+    (_FLOW, "new_{}"),
+    (re.compile(r"每万人|万人"), "{}_per_10k_people"),
+    (re.compile(r"国家级"), "national_{}"),
+)
+
+
+def suggest_id(
+    subject: str, printed_unit: str, indicators: Iterable[Indicator], glossary: dict[str, str]
+) -> str:
+    """A snake_case id for a new indicator named by a subject: an indicator of the catalogue or a
+    glossary term, with what the subject adds (新增 → new_…, 每年新增 → new_…_annual, a
+    growth rate → …_growth_rate, 每万人 → …_per_10k_people); empty if nothing is known of it."""
+    text = normalise(subject).strip()
+    patterns = []
+    for pattern, form in _MODIFIERS:
+        if pattern.search(text):
+            patterns.append(form)
+            text = pattern.sub("", text)
+    text = _CHANGE.sub("", text)
+    base = ""
+    fits = [
+        f for i in indicators if (f := fit(i, text, True)) and not _changes_meaning(_name(i), text)
+    ]
+    if fits:
+        base = max(fits, key=lambda f: (f.covered, f.coverage)).indicator.indicator_id
+    else:
+        terms = [t for t in glossary if t and t in text]
+        if terms:
+            base = _slug(glossary[max(terms, key=len)])
+    if not base:
+        return ""
+    if numbers.unit_kind(printed_unit or "家") == "percent" and re.search(
+        "增长|增速|增幅|提高", normalise(subject)
+    ):
+        base += "_growth_rate"
+    for form in patterns[:1]:
+        base = form.format(base.removeprefix("new_").removesuffix("_annual"))
+    return base
