@@ -2,10 +2,12 @@
 
     .venv/bin/python benchmarks/extract_recall.py --sources DIR
 
-The corpus (tests/extract_corpus/) gives recall, year accuracy, indicator accuracy and spurious
-proposals against the rows expected of each passage. DIR holds the source documents named in
-datasets/plans.csv (default: $PORTAL_SOURCES, or shared/seeds beside the repository); their drafts
-are compared with the curated rows. Prints Markdown tables for docs/curating.md.
+The corpora give recall, year accuracy, indicator accuracy and spurious proposals against the
+rows expected of each passage: tests/extract_corpus/ (the passages the rules were written
+against) and tests/extract_corpus_fresh/ (passages written after the rules, not tuned on).
+DIR holds the source documents named in datasets/plans.csv (default: $PORTAL_SOURCES, or
+shared/seeds beside the repository); their drafts are compared with the curated rows. Prints
+Markdown tables for docs/curating.md.
 """
 
 import argparse
@@ -17,7 +19,8 @@ from portal import paths
 from portal.curate.extract import load_indicators
 from portal.curate.measure import CorpusScore, Score, load_corpus, measure, measure_passage
 
-CORPUS = paths.ROOT / "tests" / "extract_corpus"
+# Passages the rules were written against, and passages written after them and not tuned on.
+CORPORA = [paths.ROOT / "tests" / "extract_corpus", paths.ROOT / "tests" / "extract_corpus_fresh"]
 
 
 def percent(part: int, whole: int) -> str:
@@ -48,22 +51,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sources", type=Path, default=Path(default))
     parser.add_argument("--datasets", type=Path, default=paths.DATASETS)
-    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--corpus", type=Path, action="append", help="(default: both corpora)")
     args = parser.parse_args()
 
     indicators = load_indicators(args.datasets)
-    print(
-        "| passage | figures | found | recall | year right | indicator right "
-        "| no indicator left empty | unit right | spurious |"
-    )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    total = CorpusScore()
-    for passage in load_corpus(args.corpus):
-        s = measure_passage(passage, indicators)
-        total += s
-        print(corpus_row(passage.name, s))
-    print(corpus_row("**corpus**", total))
-    print()
+    for corpus in args.corpus or CORPORA:
+        print(
+            "| passage | figures | found | recall | year right | indicator right "
+            "| no indicator left empty | unit right | spurious |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        total = CorpusScore()
+        for passage in load_corpus(corpus):
+            s = measure_passage(passage, indicators)
+            total += s
+            print(corpus_row(passage.name, s))
+        print(corpus_row(f"**{corpus.name}**", total))
+        print()
 
     with open(args.datasets / "plans.csv", encoding="utf-8", newline="") as fh:
         plan_ids = [plan["plan_id"] for plan in csv.DictReader(fh)]

@@ -184,8 +184,8 @@ def _gaps(text: str, used: set[int], first: int, last: int) -> list[str]:
 
 def _changes_meaning(name: str, words: str) -> bool:
     """An addition, a change or a ratio in the words that the name does not speak of."""
-    if _FLOW.search(words) and not _FLOW.search(name) and not name.startswith("新"):
-        return True
+    if bool(_FLOW.search(words)) != bool(_FLOW.search(name)):
+        return True  # additions are not a stock, nor a stock additions
     if _CHANGE.search(words) and not re.search("增长|增加|提高|翻", name):
         return True
     return bool(_RATIO.search(words)) != bool(_RATIO.search(name))
