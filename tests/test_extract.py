@@ -316,7 +316,7 @@ def test_a_goal_year_governs_its_paragraph_and_the_dash_led_items_after_it():
         ("5家", "", "incubators"),
     ]
     notes = [d.note for d in extract(text, NEW_PLAN, CATALOGUE) if d.kind == "target"]
-    assert notes[0] == "year stated earlier in the section"
+    assert notes[0] == "year from 2030年 earlier in the section"
 
 
 def test_a_goal_year_above_numbered_items_governs_them_until_the_next_heading_of_its_rank():

@@ -173,7 +173,7 @@ class _Reader:
             time = printed.span
         elif self.governing.current():
             time = self.governing.current().span
-            note.append("year stated earlier in the section")
+            note.append(f"year from {self.governing.current().text} earlier in the section")
         else:
             time = None
         printed_time = printed.span if printed and printed.start >= sentence_start else None

@@ -37,6 +37,7 @@ class Time:
     end: int
     role: str = GOAL
     carries: bool = False  # worded to govern what follows: 到2030年, 截至2019年末, "十三五"期间
+    text: str = ""  # as printed
 
     @property
     def span(self) -> tuple[int, int]:
@@ -66,7 +67,9 @@ def find_times(text: str, offset: int = 0) -> list[Time]:
                 or text[m.end() : m.end() + 1] in ("底", "末")
             )
         )
-        times.append(Time(first, last, offset + m.start(), offset + m.end(), role, carries))
+        times.append(
+            Time(first, last, offset + m.start(), offset + m.end(), role, carries, m.group())
+        )
     return times
 
 
