@@ -10,7 +10,15 @@ import click
 from portal import paths
 from portal.build.database import BuildError, build_database
 from portal.curate.diff import NoPackage, diff_versions, to_json, to_markdown
-from portal.curate.extract import FIGURE_KINDS, extract, load_indicators, load_plan, write_drafts
+from portal.curate.extract import (
+    FIGURE_KINDS,
+    extract,
+    load_glossary,
+    load_indicators,
+    load_plan,
+    write_drafts,
+)
+from portal.curate.review import render_review
 from portal.release import NoRelease
 from portal.validate.datasets import validate_datasets
 from portal.validate.provenance import check_quotes
@@ -109,12 +117,24 @@ def validate(datasets, sources, output_format):
     help="Year the plan was written: figures of earlier years are achievements, of this year "
     "or later targets (default: from plans.csv).",
 )
-def extract_command(source, plan_id, out, datasets, year):
+@click.option(
+    "--html",
+    "html_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the review view: the text with every draft highlighted in place, its fields "
+    "beside it, and the sentences with a number and no draft.",
+)
+def extract_command(source, plan_id, out, datasets, year, html_out):
     """Draft rows from a plan's text for review: each figure with its sentence, and the headings."""
     plan = load_plan(plan_id, datasets)
     if year:
         plan = replace(plan, written=year)
-    drafts = extract(source.read_text(encoding="utf-8"), plan, load_indicators(datasets))
+    text = source.read_text(encoding="utf-8")
+    drafts = extract(text, plan, load_indicators(datasets), load_glossary(datasets))
+    if html_out:
+        html_out.write_text(render_review(text, drafts, plan_id, source.name), encoding="utf-8")
+        click.echo(f"review view written to {html_out}", err=True)
     if out:
         with open(out, "w", encoding="utf-8", newline="") as fh:
             write_drafts(drafts, fh)
