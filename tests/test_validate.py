@@ -109,5 +109,9 @@ def test_a_percentage_cannot_be_filed_under_a_count(datasets):
         ),
     )
     problems = validate_datasets(datasets).problems
-    assert [(p.column, p.code) for p in problems] == [("indicator_id", "rule-error")]
+    # a share on a count of enterprises (stock) breaks the one-basis rule too
+    assert [(p.column, p.code) for p in problems] == [
+        ("indicator_id", "rule-error"),
+        ("basis", "rule-error"),
+    ]
     assert "%" in problems[0].message

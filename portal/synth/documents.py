@@ -182,12 +182,6 @@ def weighted(choices, rng: random.Random):
     return rng.choices([c for c, _ in choices], [w for _, w in choices])[0]
 
 
-def basis_for(unit: str, rng: random.Random, growth: bool = False) -> str:
-    if unit.startswith("%"):
-        return "growth" if growth and rng.random() < 0.3 else "share"
-    return rng.choice(("stock", "stock", "annual", "cumulative"))
-
-
 def target_rows(plan: Plan, count: int, indicators: list[dict], rng: random.Random):
     area = plan.region.area_zh
     for n in range(1, count + 1):
@@ -216,7 +210,7 @@ def target_rows(plan: Plan, count: int, indicators: list[dict], rng: random.Rand
             )
         yield (
             f"{plan.prefix}-t{n:03d}", plan.plan_id, indicator["indicator_id"], plan.region.code,
-            year, comparator, value, value_text, qualifier, basis_for(unit, rng), section(rng),
+            year, comparator, value, value_text, qualifier, indicator["basis"], section(rng),
             quote + "。", note,
         )  # fmt: skip
 
@@ -226,7 +220,7 @@ def achievement_rows(plan: Plan, count: int, indicators: list[dict], rng: random
     for n in range(1, count + 1):
         indicator = rng.choice(indicators)
         unit, name_zh = indicator["unit"], indicator["name_zh"]
-        basis = basis_for(unit, rng, growth=True)
+        basis = indicator["basis"]
         end = plan.period_start - 1
         start = end - 4 if basis == "cumulative" else end
         comparator = weighted(ACHIEVEMENT_COMPARATORS, rng)
