@@ -65,7 +65,10 @@ def test_a_missing_column_is_named(datasets):
 
 
 def test_a_row_with_too_many_cells_is_reported(datasets):
-    rewrite(datasets / "themes.csv", lambda text: text + "extra,额外,Extra,Extra theme.,surplus\n")
+    rewrite(
+        datasets / "themes.csv",
+        lambda text: text + "extra,额外,Extra,Extra theme.,额外主题。,surplus\n",
+    )
     problems = validate_datasets(datasets).problems
     assert [(p.file, p.code) for p in problems] == [("themes.csv", "extra-cell")]
 

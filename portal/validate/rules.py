@@ -62,6 +62,17 @@ def check(tables: dict[str, list[dict]]) -> list:
     for table in FIGURES:
         for row in tables.get(table, []):
             problems.extend(_check_value_text(table, row, units))
+            if "note_zh" in row and bool(row["note_en"]) != bool(row["note_zh"]):
+                problems.append(
+                    _problem(
+                        table,
+                        row,
+                        "note_zh" if row["note_en"] else "note_en",
+                        "a note in one language only",
+                        hint="a reader of either language sees the note: give note_en and "
+                        "note_zh together, or neither",
+                    )
+                )
             indicator = indicators.get(row["indicator_id"])
             if indicator:
                 problems.extend(_check_basis(table, row, indicator))
