@@ -45,7 +45,7 @@ LISTINGS = {
         filters=(Filter("theme_id", "theme_id"),),
         sortable=("theme_id", "name_en"),
         default_sort=("theme_id",),
-        text_columns=("name_zh", "name_en", "description_en"),
+        text_columns=("name_zh", "name_en", "description_zh", "description_en"),
     ),
     "indicators": Listing(
         table="indicators",
@@ -57,7 +57,7 @@ LISTINGS = {
         ),
         sortable=("indicator_id", "theme_id", "name_en"),
         default_sort=("indicator_id",),
-        text_columns=("name_zh", "name_en", "definition_en"),
+        text_columns=("name_zh", "name_en", "definition_zh", "definition_en"),
     ),
     "targets": Listing(
         table="targets",
@@ -73,7 +73,7 @@ LISTINGS = {
         ),
         sortable=("target_id", "target_year", "plan_id", "indicator_id", "region_code"),
         default_sort=("target_id",),
-        text_columns=("value_text", "qualifier_zh", "source_quote", "note_en"),
+        text_columns=("value_text", "qualifier_zh", "source_quote", "note_zh", "note_en"),
     ),
     "achievements": Listing(
         table="achievements",
@@ -98,7 +98,7 @@ LISTINGS = {
             "value",
         ),
         default_sort=("achievement_id",),
-        text_columns=("value_text", "qualifier_zh", "source_quote", "note_en"),
+        text_columns=("value_text", "qualifier_zh", "source_quote", "note_zh", "note_en"),
     ),
     "programs": Listing(
         table="programs",
@@ -111,7 +111,7 @@ LISTINGS = {
         ),
         sortable=("program_id", "plan_id", "ordinal"),
         default_sort=("program_id",),
-        text_columns=("title_zh", "title_en", "summary_en", "source_quote"),
+        text_columns=("title_zh", "title_en", "summary_zh", "summary_en", "source_quote"),
     ),
 }
 
