@@ -15,7 +15,10 @@ FIGURES = ("targets", "achievements")
 
 def scope(row: dict) -> str | None:
     """The part of its region that a figure is about, as its note names it; None for all of it."""
-    match = _SCOPE.match(row.get("note_en") or "")
+    note = row.get("note_en") or ""
+    if not note.startswith("Scope: "):  # most notes: no regex
+        return None
+    match = _SCOPE.match(note)
     return match[1] if match else None
 
 
@@ -198,24 +201,26 @@ def _check_tianjin_hebei(table, row, indicator):
 
 def _check_sentence_scopes(tables):
     """Every figure of one passage names the same part of its region, or none does."""
+    figures = [(table, row) for table in FIGURES for row in tables.get(table, [])]
+    scoped = {(row["plan_id"], row["source_quote"]) for _, row in figures if scope(row)}
     sentences: dict[tuple, list] = {}
-    for table in FIGURES:
-        for row in tables.get(table, []):
-            sentences.setdefault((row["plan_id"], row["source_quote"]), []).append((table, row))
+    for table, row in figures if scoped else ():  # only passages with a part named
+        key = (row["plan_id"], row["source_quote"])
+        if key in scoped:
+            sentences.setdefault(key, []).append((table, row))
     problems = []
     for rows in sentences.values():
-        named = next((scope(row) for _, row in rows if scope(row)), None)
-        if named is None:
-            continue
-        for table, row in rows:
-            if scope(row) != named:
+        parts = [scope(row) for _, row in rows]
+        named = next(part for part in parts if part)
+        for (table, row), part in zip(rows, parts, strict=True):
+            if part != named:
                 problems.append(
                     _problem(
                         table,
                         row,
                         "note_en",
                         f"another figure of this passage is about part of the region ({named})",
-                        scope(row) or "",
+                        part or "",
                         f"start note_en with 'Scope: {named}.' and use an indicator that names "
                         "it, as for every figure of the passage",
                     )
