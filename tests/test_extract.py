@@ -386,7 +386,7 @@ def test_indicators_are_read_by_meaning_and_left_empty_when_none_fits():
     assert [(d.value_text, d.indicator_id, d.suggested_indicator) for d in drafts] == [
         ("3%", "rd_intensity", ""),
         ("3.2%", "rd_intensity", ""),
-        ("2000家", "tech_enterprises", ""),
+        ("2000家", "", "technology_based_enterprises"),
         ("900家", "tech_smes", ""),
         ("500家", "high_tech_enterprises", ""),
         ("20件", "", "high_value_invention_patents_held_per_10k_people"),
