@@ -146,3 +146,9 @@ def test_the_api_and_datasette_carry_the_chinese_texts(api, portal):
     assert {"definition_zh", "basis"} <= set(spec["Indicator"]["properties"])
     assert {"note_zh"} <= set(spec["Target"]["properties"]) & set(spec["Achievement"]["properties"])
     assert {"description_zh"} <= set(spec["Theme"]["properties"])
+
+
+def test_a_programme_found_by_its_chinese_summary_shows_it_in_the_snippet(api):
+    hits = api.get("/api/v1/search?q=高新&limit=100").json["data"]
+    snippets = {h["id"]: h["snippet"] for h in hits if h["kind"] == "program"}
+    assert "从科技型中小企业到<mark>高新</mark>技术企业" in snippets["sc27-p004"]

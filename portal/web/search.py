@@ -34,9 +34,10 @@ class Hit:
 # What a hit shows, by kind: its names and the text a snippet is cut from.
 _SHOWN = {
     "plans": "t.plan_id, t.plan_id, t.title_zh, t.title_en, t.issuer_zh || ' · ' || t.issuer_en",
-    "indicators": "t.indicator_id, NULL, t.name_zh, t.name_en, t.definition_en",
+    "indicators": "t.indicator_id, NULL, t.name_zh, t.name_en, "
+    "t.definition_en || ' ' || t.definition_zh",
     "programs": "t.program_id, t.plan_id, t.title_zh, t.title_en, "
-    "t.summary_en || ' ' || t.source_quote",
+    "t.summary_en || ' ' || t.source_quote || ' ' || t.summary_zh",
     "targets": "t.target_id, t.plan_id, i.name_zh, i.name_en, t.source_quote",
     "achievements": "t.achievement_id, t.plan_id, i.name_zh, i.name_en, t.source_quote",
 }
