@@ -147,24 +147,150 @@ def number(value) -> str:
     """1500.0 → '1,500'; 2.8 → '2.8'; None → ''."""
     if value is None:
         return ""
-    if float(value).is_integer():
+    value = float(f"{float(value):.15g}")  # 0.1 + 0.2 reads 0.3
+    if value.is_integer():
         return f"{int(value):,}"
     return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
+# Chinese units of scale as an English unit may carry them ("100 million yuan" for 亿元).
+_SCALE_PREFIX = re.compile(r"^(100 million|10 000|10,000)\s+(.*)$")
+_SCALE_OF = {"100 million": 1e8, "10 000": 1e4, "10,000": 1e4}
+# English scale words, largest first, used from a million up.
+_ENGLISH_SCALE = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+# Chinese scale words, largest first, used from ten thousand up.
+_CHINESE_SCALE = ((1e8, "亿"), (1e4, "万"))
+
+
+def _significant(value: float) -> str:
+    """A number to six significant digits, as number() writes it: 16.617, 3,452.6."""
+    return number(float(f"{value:.6g}"))
+
+
+def english_quantity(value, unit_en: str) -> str:
+    """A value in an English unit, Chinese scales in English words: 30 in '100 million yuan' →
+    '3 billion yuan'; 12000 enterprises → '12,000 enterprises'; 28 in '% of GDP' → '28% of GDP'."""
+    if value is None:
+        return ""
+    value = float(value)
+    unit = unit_en or ""
+    scaled = _SCALE_PREFIX.match(unit)
+    if scaled:
+        value, unit = value * _SCALE_OF[scaled.group(1)], scaled.group(2)
+    if value == 1:
+        unit = singular(unit)
+    if unit.startswith("%"):
+        return f"{number(value)}{unit}"
+    for size, word in _ENGLISH_SCALE:
+        if abs(value) >= size:
+            return f"{_significant(value / size)} {word} {unit}".rstrip()
+    return f"{number(value)} {unit}".rstrip()
+
+
+def chinese_quantity(value, unit: str) -> str:
+    """A value in a Chinese unit as Chinese writes it: 12000 家 → '1.2万家'; 40000 亿元 → '4万亿元';
+    1500 家 → '1,500 家'; 2.8 % → '2.8%'."""
+    if value is None:
+        return ""
+    value, unit = float(value), unit or ""
+    if unit.startswith("%"):
+        return f"{number(value)}{unit}"
+    if unit.startswith("亿") and abs(value) >= 1e4:
+        return f"{_significant(value / 1e4)}万{unit}"
+    if not unit.startswith(("万", "亿")):
+        for size, word in _CHINESE_SCALE:
+            if abs(value) >= size and float(f"{value / size:.4g}") == value / size:
+                return f"{number(value / size)}{word}{unit}"
+    return f"{number(value)} {unit}".rstrip()
+
+
 def quantity(value, indicator: dict) -> str:
-    """A value with its unit: '1,500 家', '1,500 enterprises', '1 enterprise', '2.8% of GDP'."""
+    """A value with its unit in the reader's language: '1,500 家', '1.2万家', '1,500 enterprises',
+    '1 enterprise', '2.8% of GDP', '3 billion yuan' (30 亿元)."""
     if value is None:
         return ""
     if language() == "zh":
-        unit = indicator["unit"]
+        return chinese_quantity(value, indicator["unit"])
+    return english_quantity(value, indicator["unit_en"])
+
+
+# The qualifying words of figures as printed (qualifier_zh), in English: the words before the
+# number, the words after it, and whether they already say what the comparator says.
+QUALIFIERS = {
+    "突破": ("over", "", True),
+    "超过": ("over", "", True),
+    "余": ("over", "", True),
+    "多": ("over", "", True),
+    "左右": ("about", "", True),
+    "约": ("about", "", True),
+    "近": ("nearly", "", True),
+    "以上": ("", "or more", True),
+    "至少": ("at least", "", True),
+    "不到": ("under", "", True),
+    "不低于": ("at least", "", True),
+    "不超过": ("at most", "", True),
+    "以内": ("", "or less", True),
+    "力争": ("striving for", "", False),
+}
+# 达/达到 set a floor in a target and report the level reached in an achievement.
+REACH = {"target": ("reach", "", True), "achievement": ("reached", "", True)}
+COMPARATOR_WORDS = {">=": "at least", ">": "over", "~": "about", "<=": "at most", "<": "under"}
+# Where a qualifier stands around the number as printed (余 and 多 are inside value_text).
+_AFTER_ZH = ("以上", "左右", "以内")
+_INSIDE_ZH = ("余", "多")
+
+
+def _kind(row: dict) -> str:
+    if row.get("kind") in ("target", "achievement"):
+        return row["kind"]
+    return "target" if "target_year" in row or "target_id" in row else "achievement"
+
+
+def printed(row: dict) -> str:
+    """A figure as the plan prints it, its qualifier in place: '突破1500家', '20个左右', '1000余项'."""
+    text, qualifier = row.get("value_text") or "", row.get("qualifier_zh") or ""
+    if not text or not qualifier or qualifier in _INSIDE_ZH or qualifier in text:
+        return text
+    return text + qualifier if qualifier in _AFTER_ZH else qualifier + text
+
+
+def english_figure(row: dict, unit_en: str) -> str:
+    """A figure in English with its qualifier: 'over 12,000 enterprises', 'about 20 teams',
+    'reach 3 billion yuan', '70% of gross industrial output or more'."""
+    if row.get("value") is None:
+        return ""
+    qualifier = row.get("qualifier_zh") or ""
+    symbol = row.get("comparator") or "="
+    if qualifier in ("达", "达到"):
+        before, after, says = REACH[_kind(row)]
     else:
-        unit = indicator["unit_en"]
-        if value == 1:
-            unit = singular(unit)
-    if unit.startswith("%"):
-        return f"{number(value)}{unit}"
-    return f"{number(value)} {unit}"
+        before, after, says = QUALIFIERS.get(qualifier, ("", "", False))
+    words = [before]
+    if not says:
+        words.append(COMPARATOR_WORDS.get(symbol, ""))
+    words += [english_quantity(row["value"], unit_en), after]
+    return " ".join(w for w in words if w)
+
+
+def figure(row: dict, indicator: dict | None = None) -> str:
+    """A target's or achievement's figure in the reader's language: as printed on Chinese pages,
+    in English words with its qualifier on English pages. Units come from the row or indicator."""
+    units = indicator or row
+    if language() == "zh":
+        return printed(row) or chinese_quantity(row.get("value"), units["unit"])
+    return english_figure(row, units["unit_en"])
+
+
+def comparable(row: dict, indicator: dict | None = None) -> str:
+    """A figure in its indicator's unit, so that figures of several plans compare: on Chinese
+    pages '> 1,500 家', '≈ 1.2万家'; on English pages as figure() writes it."""
+    units = indicator or row
+    if language() == "en":
+        return english_figure(row, units["unit_en"])
+    if row.get("value") is None:
+        return ""
+    symbol = comparator(row.get("comparator") or "=")
+    return f"{symbol} {chinese_quantity(row['value'], units['unit'])}".strip()
 
 
 _UNCOUNTED = ("headquarters", "yuan")

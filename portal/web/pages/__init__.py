@@ -31,6 +31,9 @@ def words():
         "counted": i18n.counted,
         "switch_url": i18n.switch_url,
         "quantity": i18n.quantity,
+        "figure": i18n.figure,
+        "printed": i18n.printed,
+        "comparable": i18n.comparable,
         "comparator": i18n.comparator,
         "version": data_version(),
     }
