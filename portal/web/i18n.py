@@ -247,7 +247,7 @@ def _kind(row: dict) -> str:
 
 
 def printed(row: dict) -> str:
-    """A figure as the plan prints it, its qualifier in place: '突破1500家', '20个左右', '1000余项'."""
+    """A figure as printed, its qualifier in place: '突破1500家', '20个左右', '1000余项'."""
     text, qualifier = row.get("value_text") or "", row.get("qualifier_zh") or ""
     if not text or not qualifier or qualifier in _INSIDE_ZH or qualifier in text:
         return text
