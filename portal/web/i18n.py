@@ -94,6 +94,33 @@ TEXT = {
     "error": ("出错了（{code}）。", "Something went wrong ({code})."),
     "skip": ("跳到正文", "Skip to content"),
     "all_indicators": ("全部指标", "All indicators"),
+    "about": ("关于与方法说明", "About and method"),
+    "about_short": ("关于", "About"),
+    "status_achieved_means": (
+        "最新数字已经达到目标（按目标的比较方式：不低于、超过或不高于目标值）。",
+        "The latest figure already meets the goal (as the goal's comparator reads: at least, "
+        "over, or at most the target value).",
+    ),
+    "status_on_track_means": (
+        "已实现的年均增速不低于达到目标所需的年均增速（对“不高于”的目标：下降得足够快）。",
+        "The growth achieved a year is at least the growth needed a year to reach the goal "
+        "(for an at-most goal: it falls fast enough).",
+    ),
+    "status_needs_acceleration_means": (
+        "已实现的年均增速低于所需的年均增速：照此速度，到目标年份达不到目标。",
+        "The growth achieved a year is below the growth needed: at that pace the goal is not "
+        "reached by its year.",
+    ),
+    "status_no_trend_means": (
+        "目标年份之前只有一个年份的数字（基线），或起点为零、无法计算增速，因此无法判断趋势。",
+        "Before the target year there are figures of one year only (the baseline), or growth "
+        "cannot be computed (a start of zero), so no trend can be judged.",
+    ),
+    "status_no_baseline_means": (
+        "已公布的文件中没有同一指标、同一地区、同一口径在目标年份之前的数字。",
+        "The published documents give no figure of the same indicator, region and basis before "
+        "the target year.",
+    ),
     "progress_note": (
         "进展按同一指标、同一地区的已报告数字计算：基线为目标年份前的最新数字。",
         "Progress is computed from the figures reported for the same indicator and "

@@ -1,4 +1,4 @@
-"""The reading pages: home, a page per plan and per indicator, search and downloads."""
+"""The reading pages: home, a page per plan and per indicator, search, downloads and about."""
 
 from flask import (
     Blueprint,
@@ -10,6 +10,7 @@ from flask import (
     send_from_directory,
 )
 
+from portal.build import progress
 from portal.exports import downloads_path
 from portal.exports.citation import cite_compilation, cite_plan
 from portal.release import current_release
@@ -101,6 +102,18 @@ def search_page():
         )
     return render_template(
         "pages/search.html", query=query, groups=groups, total=total, exact=exact
+    )
+
+
+@pages.route("/about")
+def about():
+    release = current_release()
+    return render_template(
+        "pages/about.html",
+        plans=[(p, cite_plan(p)) for p in catalog.plans(get_db())],
+        compilation=cite_compilation(release),
+        release=release,
+        statuses=progress.STATUSES,
     )
 
 
