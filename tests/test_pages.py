@@ -128,6 +128,8 @@ def test_search_page_groups_results_by_kind_with_marked_snippets(api):
     page = text(api.get("/search?q=专利&lang=en"))
     assert 'id="results-indicator"' in page and 'id="results-achievement"' in page
     assert "<mark>专利</mark>" in page
+    assert 'href="/plans/beijing-st-work-report-2016#bj16-a003"' not in page  # the 21st hit
+    page = text(api.get("/search?q=专利&lang=en&page=2"))
     assert 'href="/plans/beijing-st-work-report-2016#bj16-a003"' in page
 
 
