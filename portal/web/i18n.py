@@ -286,11 +286,16 @@ def _kind(row: dict) -> str:
 
 
 def printed(row: dict) -> str:
-    """A figure as printed, its qualifier in place: '突破1500家', '20个左右', '1000余项'."""
+    """A figure as printed, its qualifier in place: '突破1500家', '20个左右', '1000余项'; where the
+    qualifier stands apart from the number in the passage, '力争…10支', '至少…一名'."""
     text, qualifier = row.get("value_text") or "", row.get("qualifier_zh") or ""
     if not text or not qualifier or qualifier in _INSIDE_ZH or qualifier in text:
         return text
-    return text + qualifier if qualifier in _AFTER_ZH else qualifier + text
+    together = text + qualifier if qualifier in _AFTER_ZH else qualifier + text
+    quote = row.get("source_quote")
+    if not quote or together in quote:
+        return together
+    return text + "…" + qualifier if qualifier in _AFTER_ZH else qualifier + "…" + text
 
 
 def english_figure(row: dict, unit_en: str) -> str:

@@ -142,6 +142,7 @@ def readable_url(conn, table: str, key: str) -> str | None:
 
 
 _FIGURE_COLUMNS = """t.comparator, t.value, t.value_text, t.qualifier_zh, t.basis, t.plan_id,
+    t.source_quote,
     i.unit, i.unit_en, r.name_zh AS region_zh, r.name_en AS region_en,
     p.title_zh AS plan_zh, p.title_en AS plan_en"""
 _FIGURE_JOINS = """JOIN indicators i ON i.indicator_id = t.indicator_id
