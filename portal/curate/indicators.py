@@ -36,7 +36,8 @@ _THRESHOLD = re.compile(
 # Verbs and qualifiers between a subject and its figure: 高新技术企业达到800家.
 _TRAILING = re.compile(
     r"(?:达到|达|突破|超过|超|力争|为|是|有|共有|拥有|保持在|保持|稳定在|提高到|提高至|提升到|"
-    r"提升至|增加到|增加至|增长到|增长至|增至|达至|不少于|不低于|不超过|至少|约|近|逾|累计|"
+    r"提升至|增加到|增加至|增长到|增长至|增至|达至|扩展至|扩展到|扩大到|扩大至|不少于|不低于|不超过|"
+    r"至少|约|近|逾|累计|"
     r"总数|总量|数量|等|共计|共|年均|平均|每年|分别|和|与|及|在|于|的|中|由|从|建成|建设|、|\s)+$"
 )
 _LEADING = re.compile(
@@ -120,15 +121,18 @@ def _name(indicator: Indicator) -> str:
     return normalise(re.sub(r"\([^)]*\)|（[^）]*）", "", numbers.half_width(indicator.name_zh)))
 
 
+# Words at the end of a name that a text may leave out: 专利授权增长 is 专利授权量增长率,
+# 生物医药产业 is 生物医药产业规模, 是2011年的近7倍 a 增长倍数.
+_OPTIONAL_END = re.compile(r"(?:增长倍数|倍数|规模|量|率|数)$")
+
+
 def _words(name: str) -> list[int]:
-    """Positions of the characters of a name that carry meaning: not punctuation, nor the 量
-    and 率 that a text may leave out (专利授权增长 is 专利授权量增长率)."""
+    """Positions of the characters of a name that carry meaning: not punctuation, fillers or
+    the words at its end that a text may leave out."""
+    optional = _OPTIONAL_END.search(name[1:])
+    end = optional.start() + 1 if optional else len(name)
     return [
-        i
-        for i, c in enumerate(name)
-        if (c.isalnum() or c == "&")
-        and c not in "的之及和与等"
-        and not (c in "量率" and i > 0 and i == len(name) - 1)
+        i for i, c in enumerate(name[:end]) if (c.isalnum() or c == "&") and c not in "的之及和与等"
     ]
 
 
@@ -219,6 +223,7 @@ def guess_indicator(
     attempts = [(subject, True, "", False)]
     if after:
         attempts.append((subject + after, True, "", True))
+        attempts.append((sentence + after, True, after, True))
     if subject:
         attempts.append((sentence, False, subject, False))
     elif not after:

@@ -269,6 +269,20 @@ SearchQuerySchema = QuerySchema.from_dict(
                 + ", ".join(SEARCH_KINDS)
             },
         ),
+        "plan_id": fields.String(
+            validate=validate.Length(min=1, max=100),
+            metadata={
+                "description": "Only hits of this plan (indicators: those with a figure or goal "
+                "in it)."
+            },
+        ),
+        "region_code": fields.String(
+            validate=validate.Length(min=1, max=20),
+            metadata={
+                "description": "Only hits about this region or a region within it (indicators: "
+                "those with a figure or goal there; programmes: those of its plans)."
+            },
+        ),
         "limit": fields.Integer(
             load_default=20,
             validate=validate.Range(min=1, max=100),
