@@ -51,7 +51,13 @@ def test_counts_per_kind_are_what_each_kind_lists(api):
     counts = dict(
         re.findall(r'data-kind="(\w*)"[^>]*>[^<]*<span class="count">([\d,]+)</span>', page)
     )
-    assert counts == {"": "26", "indicator": "11", "program": "4", "target": "3", "achievement": "8"}
+    assert counts == {
+        "": "26",
+        "indicator": "11",
+        "program": "4",
+        "target": "3",
+        "achievement": "8",
+    }
     for kind, n in counts.items():
         if kind:
             listed = api.get(f"/search?q=专利&lang=en&kind={kind}").text
