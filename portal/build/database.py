@@ -157,7 +157,8 @@ def write_database(
             for columns in [fk.fields[:1] for fk in schema.foreign_keys] + INDEXED.get(name, []):
                 db[name].create_index(columns, if_not_exists=True)
         watch.lap("indexes")
-        create_derived(conn)
+        # A target year before the release's year is over: its progress says what is known.
+        create_derived(conn, as_of=int(release.date[:4]))
         conn.executemany(
             "INSERT INTO portal_meta (key, value) VALUES (?, ?)",
             [("data_version", release.version), ("data_date", release.date)],

@@ -28,11 +28,11 @@ INDEXES = [
 ]
 
 
-def create_derived(conn: sqlite3.Connection) -> None:
-    """Create every derived table in a freshly loaded database."""
+def create_derived(conn: sqlite3.Connection, as_of: int | None = None) -> None:
+    """Create every derived table in a freshly loaded database; progress as of a year."""
     for sql in TABLES.values():
         conn.execute(sql)
     for sql in INDEXES:
         conn.execute(sql)
-    progress.create_progress(conn)
+    progress.create_progress(conn, as_of)
     search_index.create_indexes(conn)

@@ -58,11 +58,74 @@ TEXT = {
     "chart_alt": ("图表中的全部数字见下表。", "Every figure in the chart is in the table below."),
     "kind_target": ("目标", "target"),
     "kind_achievement": ("成绩", "achievement"),
-    "status_achieved": ("已实现", "Achieved"),
+    "status_met": ("已达成", "Met"),
+    "status_not_met": ("未达成", "Not met"),
+    "status_no_figure_for_year": (
+        "已公布文件中没有{year}年的数字",
+        "No figure for {year} in the published documents",
+    ),
+    "status_no_figure": ("没有目标年份的数字", "No figure for the target year"),
+    "status_achieved": ("已提前达到", "Already reached"),
     "status_on_track": ("进展顺利", "On track"),
     "status_needs_acceleration": ("需要加速", "Needs acceleration"),
     "status_no_trend": ("仅有一个数字", "One figure only"),
     "status_no_baseline": ("无基线", "No baseline"),
+    # What each progress status means: the legend beside every status a page shows.
+    "means_met": (
+        "目标年份的数字达到了目标。",
+        "The figure for the target year meets the goal.",
+    ),
+    "means_not_met": (
+        "目标年份的数字没有达到目标。",
+        "The figure for the target year falls short of the goal.",
+    ),
+    "means_no_figure_for_year": (
+        "目标年份已过，已公布的文件中没有该年的数字，无法判断是否达成。",
+        "The target year is over and the published documents give no figure for it: "
+        "whether the goal was met is not known.",
+    ),
+    "means_achieved": (
+        "目标年份之前的最新数字已经达到目标。",
+        "The latest figure before the target year already meets the goal.",
+    ),
+    "means_on_track": (
+        "已实现的年均增速不低于达到目标所需的年均增速。",
+        "The growth achieved a year is at least the growth needed to reach the goal.",
+    ),
+    "means_needs_acceleration": (
+        "已实现的年均增速低于所需增速。",
+        "The growth achieved a year is below the growth needed.",
+    ),
+    "means_no_trend": (
+        "只有一个较早的数字（基线），看不出趋势。",
+        "There is a single earlier figure (the baseline): no trend can be seen.",
+    ),
+    "means_no_baseline": (
+        "目标年份之前没有同口径的数字可供比较。",
+        "No earlier figure on the same basis to compare with.",
+    ),
+    "means_qualitative": (
+        "目标用文字表述，没有数字，不计算进展。",
+        "The goal is stated in words, without a number: no progress is computed.",
+    ),
+    "progress_legend": ("进展说明", "What the progress means"),
+    "progress_method": (
+        "进展只用同一指标、同一地区、同一口径（年度、累计、存量、比重、增速）的数字计算；"
+        "基线是目标年份之前的最新数字。状态截至本数据版本发布之年（{year}年）：早于该年的目标年份视为已过。",
+        "Progress uses only figures of the same indicator, region and basis (annual, "
+        "cumulative, stock, share, growth); the baseline is the latest figure before the "
+        "target year. Statuses are as of the year of this data release ({year}): a target year "
+        "before it is over.",
+    ),
+    "progress_method_link": ("计算方法", "How progress is computed"),
+    "progress_summary": ("目标一览", "The goals at a glance"),
+    "summary_goals": ("个目标", "goals"),
+    "summary_numeric": ("个有数字", "with a number"),
+    "summary_baseline": ("个有基线", "with a baseline"),
+    "summary_qualitative": ("个定性目标", "qualitative"),
+    "summary_passed": ("目标年份已过（早于{year}年）", "Target year over (before {year})"),
+    "summary_ahead": ("目标年份未到", "Target year still ahead"),
+    "summary_none": ("无", "none"),
     "no_results": ("没有找到结果。", "Nothing found."),
     "download_csv": ("下载 CSV", "Download CSV"),
     "in_datasette": ("在数据表中查看", "View in the data tables"),
@@ -94,11 +157,6 @@ TEXT = {
     "error": ("出错了（{code}）。", "Something went wrong ({code})."),
     "skip": ("跳到正文", "Skip to content"),
     "all_indicators": ("全部指标", "All indicators"),
-    "progress_note": (
-        "进展按同一指标、同一地区的已报告数字计算：基线为目标年份前的最新数字。",
-        "Progress is computed from the figures reported for the same indicator and "
-        "region: the baseline is the latest figure before the target year.",
-    ),
 }
 
 

@@ -15,7 +15,7 @@ from portal.exports.citation import cite_compilation, cite_plan
 from portal.release import current_release
 from portal.web import i18n, search
 from portal.web.database import data_version, get_db
-from portal.web.pages import catalog, charts
+from portal.web.pages import catalog, charts, progress
 
 pages = Blueprint("pages", __name__)
 pages.after_request(i18n.remember)
@@ -50,11 +50,15 @@ def plan(plan_id: str):
     found = catalog.plan(conn, plan_id)
     if found is None:
         abort(404)
+    targets = catalog.targets(conn, plan_id)
     return render_template(
         "pages/plan.html",
         plan=found,
         citation=cite_plan(found),
-        targets=catalog.targets(conn, plan_id),
+        targets=targets,
+        progress=progress.summary(targets),
+        statuses=progress.shown(targets),
+        as_of=progress.as_of(conn),
         achievements=catalog.achievements(conn, plan_id),
         programs=catalog.program_tree(conn, plan_id),
     )

@@ -56,7 +56,7 @@ def targets(conn, plan_id: str) -> list[dict]:
         conn,
         f"""
         SELECT t.*, {_INDICATOR_COLUMNS}, pr.baseline_value, pr.baseline_year,
-               pr.growth_needed, pr.growth_achieved, pr.status
+               pr.final_value, pr.growth_needed, pr.growth_achieved, pr.status
         FROM targets t JOIN indicators i USING (indicator_id)
         JOIN regions r ON r.region_code = t.region_code
         LEFT JOIN progress pr USING (target_id)

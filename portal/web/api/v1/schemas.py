@@ -300,6 +300,16 @@ ProgressSchema = ma.Schema.from_dict(
             allow_none=True,
             metadata={"description": "The earliest figure, in the indicator's unit."},
         ),
+        "final_id": fields.String(
+            required=True,
+            allow_none=True,
+            metadata={"description": "A figure for the target year itself (an achievement_id)."},
+        ),
+        "final_value": fields.Float(
+            required=True,
+            allow_none=True,
+            metadata={"description": "The figure for the target year, in the indicator's unit."},
+        ),
         "growth_needed": fields.Float(
             required=True,
             allow_none=True,
@@ -318,8 +328,10 @@ ProgressSchema = ma.Schema.from_dict(
         "status": fields.String(
             required=True,
             metadata={
-                "description": "achieved, on_track, needs_acceleration, no_trend (one figure only) "
-                "or no_baseline.",
+                "description": "met or not_met (by the figure for the target year), "
+                "no_figure_for_year (the year is over and no figure for it is published), "
+                "achieved (the baseline already meets the target), on_track, "
+                "needs_acceleration, no_trend (one figure only) or no_baseline.",
                 "enum": list(STATUSES),
             },
         ),
