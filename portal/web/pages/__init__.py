@@ -84,6 +84,8 @@ def indicator(indicator_id: str):
         indicator=found,
         points=points,
         chart=charts.series_chart(found, points),
+        statuses=progress.shown(points),
+        as_of=progress.as_of(conn),
     )
 
 
