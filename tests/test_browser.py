@@ -302,7 +302,9 @@ def test_each_chart_saves_as_the_csv_of_its_points_and_as_png(server, page):
     text = Path(download.value.path()).read_bytes().decode("utf-8")
     assert text.startswith("\ufeff")
     lines = text.lstrip("\ufeff").splitlines()
-    assert lines[0].startswith("basis,series,region,kind,period start,year,")
+    assert lines[0] == (
+        "Basis,Series,Region,Kind,Period start,Year,Comparator,Value,Unit,As printed,ID"
+    )
     assert [line.split(",")[-1] for line in lines[1:]] == ["tz13-a010", "bd14-t011"]
     assert ",2011,2015,,166.17," in lines[1]
     with page.expect_download() as download:
