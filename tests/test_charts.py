@@ -190,3 +190,12 @@ def test_each_panel_has_its_legend_and_downloads_on_the_page(api, lang):
         assert "figure" in legend and "goal" in legend
         assert f'download="technology_contract_turnover-{basis}.png"' in panel.group(0)
         assert f'download="technology_contract_turnover-{basis}.csv"' in panel.group(0)
+
+
+def test_a_goal_in_words_carries_its_note_in_the_page_language_only(api):
+    english = api.get("/indicators/rd_intensity?lang=en").get_data(as_text=True)
+    words = re.search(r'<section id="goals-in-words".*?</section>', english, re.S).group(0)
+    assert "rank among the top districts of Beijing" in words
+    chinese = api.get("/indicators/rd_intensity?lang=zh").get_data(as_text=True)
+    words = re.search(r'<section id="goals-in-words".*?</section>', chinese, re.S).group(0)
+    assert "rank among" not in words

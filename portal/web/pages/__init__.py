@@ -79,11 +79,13 @@ def indicator(indicator_id: str):
     if found is None:
         abort(404)
     points = catalog.series(conn, indicator_id)
+    chart = charts.series_chart(found, points)
     return render_template(
         "pages/indicator.html",
         indicator=found,
         points=points,
-        chart=charts.series_chart(found, points),
+        chart=chart,
+        notes=catalog.target_notes(conn, [goal["id"] for goal in chart["in_words"]]),
         statuses=progress.shown(points),
         as_of=progress.as_of(conn),
     )

@@ -139,3 +139,15 @@ def readable_url(conn, table: str, key: str) -> str | None:
         return None
     row = one(conn, f"SELECT plan_id FROM {table} WHERE {keys[table]} = ?", [key])
     return f"/plans/{row['plan_id']}#{key}" if row else None
+
+
+def target_notes(conn, target_ids: list[str]) -> dict[str, dict]:
+    """The curators' notes of some targets, in whichever languages the targets table has."""
+    if not target_ids:
+        return {}
+    marks = ", ".join("?" * len(target_ids))
+    found = rows(conn, f"SELECT * FROM targets WHERE target_id IN ({marks})", target_ids)
+    return {
+        row["target_id"]: {k: v for k, v in row.items() if k.startswith("note_") and v}
+        for row in found
+    }
