@@ -1,11 +1,15 @@
 """Progress against targets: the growth needed, the growth achieved and the status."""
 
 import re
+import shutil
 import sqlite3
 
 import pytest
 
+from portal import paths
+from portal.build.database import build_database
 from portal.build.progress import assess, cagr
+from portal.web.app import create_app
 
 TARGET = {
     "target_id": "x-t001",
@@ -219,3 +223,38 @@ def test_every_status_on_a_plan_page_is_explained_beside_it(api, db_path, lang):
     assert "qualitative" in explained  # Baodi's two goals for industrial clusters
     assert 'href="/about#progress"' in legend
     assert (date[:4] in legend) and ("口径" in legend if lang == "zh" else "basis" in legend)
+
+
+@pytest.fixture(scope="module")
+def reported(tmp_path_factory):
+    """The real datasets and two figures for 2025 that Baodi's plan does not give: as a later
+    document would report them, one meeting its target and one falling short."""
+    folder = tmp_path_factory.mktemp("reported")
+    shutil.copytree(paths.DATASETS, folder / "datasets")
+    with open(folder / "datasets" / "achievements.csv", "a", encoding="utf-8") as fh:
+        fh.write(
+            "bd14-a901,baodi-st-14fyp,high_tech_enterprises,120115,2025,2025,=,301,301家,,"
+            "stock,一、（一）,国家级高新技术企业达到280家,\n"
+            "bd14-a902,baodi-st-14fyp,tech_smes,120115,2025,2025,=,190,190家,,"
+            "stock,一、（一）,国家科技型中小企业达到200家,\n"
+        )
+    build_database(folder / "reported.db", folder / "datasets")
+    return create_app({"PORTAL_DB": str(folder / "reported.db")}).test_client()
+
+
+@pytest.mark.parametrize(
+    "lang, met, not_met", [("en", "Met", "Not met"), ("zh", "已达成", "未达成")]
+)
+def test_a_figure_for_the_target_year_shows_met_or_not_met_on_the_plan(
+    reported, lang, met, not_met
+):
+    page = plan_page(reported, "baodi-st-14fyp", lang)
+    high_tech = re.search(r'<tr id="bd14-t002">(.*?)</tr>', page, re.S).group(1)
+    assert f">{met}</span>" in high_tech and "(2025)" in high_tech and "301" in high_tech
+    smes = re.search(r'<tr id="bd14-t003">(.*?)</tr>', page, re.S).group(1)
+    assert f">{not_met}</span>" in smes and "190" in smes
+    counts = summary_counts(page)
+    assert counts["met"] == (met, 1) and counts["not_met"] == (not_met, 1)
+    assert counts["no_figure_for_year"][1] == 9
+    legend = re.search(r'<aside class="progress-legend".*?</aside>', page, re.S).group(0)
+    assert 'data-status="met"' in legend and 'data-status="not_met"' in legend
