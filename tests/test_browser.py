@@ -256,21 +256,29 @@ def test_one_figure_for_2011_2015_is_drawn_over_those_years_not_a_century(
 
 
 @pytest.mark.parametrize("width, lang", SIZES)
-def test_a_five_year_total_and_a_goal_for_a_year_are_drawn_apart(server, browser, width, lang):
+def test_turnover_is_drawn_over_its_years_labelled_with_its_basis(server, browser, width, lang):
     context, page = open_page(browser, width, lang)
     charts = charts_on(page, f"{server}/indicators/technology_contract_turnover?lang={lang}")
-    assert list(charts) == ["chart-annual", "chart-cumulative"]
-    annual, cumulative = charts["chart-annual"], charts["chart-cumulative"]
-    words = {"zh": ("（年度）", "（累计）"), "en": ("(annual)", "(cumulative)")}[lang]
-    assert all(s["label"].endswith(words[0]) for s in annual["series"])
-    assert all(s["label"].endswith(words[1]) for s in cumulative["series"])
-    assert sorted(v for s in annual["series"] for v in s["values"]) == [10, 1579.5, 3452.6]
-    assert sorted(v for s in cumulative["series"] for v in s["values"]) == [35, 166.17]
-    for chart in (annual, cumulative):
-        assert (chart["min"], chart["max"]) == (2009, 2026)
-        assert chart["written"][0] in ("2009", "2010") and chart["written"][-1] in ("2025", "2026")
-        assert_readable(page, chart, width)
+    assert list(charts) == ["chart-annual"]
+    chart = charts["chart-annual"]
+    assert (chart["min"], chart["max"]) == (2009, 2016)
+    assert {"2010", "2015"} <= set(chart["written"])
+    assert all(2009 <= int(year) <= 2016 for year in chart["written"])
+    (series,) = chart["series"]
+    basis = {"zh": "北京市 · 成绩（年度）", "en": "Beijing · figures (annual)"}[lang]
+    assert series["label"] == basis and series["values"] == [1579.5, 3452.6]
+    assert len(chart["values"]) == 2  # both figures written beside their points
+    assert_readable(page, chart, width)
     shot(page, f"indicator-technology-contract-turnover-{lang}-{width}")
+    # Tongzhou's 2011-2015 total is another indicator, drawn over the years it covers.
+    charts = charts_on(page, f"{server}/indicators/technology_trading_period_total?lang={lang}")
+    chart = charts["chart-cumulative"]
+    assert (chart["min"], chart["max"]) == (2010, 2016)
+    (series,) = chart["series"]
+    assert series["label"].endswith("（累计）" if lang == "zh" else "(cumulative)")
+    (value,) = chart["values"]
+    assert value.endswith("(2011–2015)")
+    assert_readable(page, chart, width)
     assert page.problems == []
     context.close()
 
@@ -280,12 +288,12 @@ def test_an_indicator_with_only_goals_in_words_shows_them_and_no_chart(
     server, browser, width, lang
 ):
     context, page = open_page(browser, width, lang)
-    page.goto(f"{server}/indicators/new_economy_value_added?lang={lang}")
+    page.goto(f"{server}/indicators/industrial_clusters_10bn_yuan?lang={lang}")
     assert page.locator("canvas").count() == 0
     words = page.locator("#goals-in-words")
     assert words.is_visible()
     text = words.inner_text()
-    assert "以“互联网+”为代表的新经济初具规模" in text
+    assert "打造若干百亿级、千亿级特色创新产业集群" in text
     assert ("只有用文字表述的目标" if lang == "zh" else "only goals stated in words") in text
     assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
     assert page.problems == []
@@ -293,23 +301,29 @@ def test_an_indicator_with_only_goals_in_words_shows_them_and_no_chart(
 
 
 def test_each_chart_saves_as_the_csv_of_its_points_and_as_png(server, page):
-    page.goto(server + "/indicators/technology_contract_turnover?lang=en")
-    page.wait_for_selector("canvas#chart-cumulative[data-rendered=true]")
-    panel = page.locator("#panel-cumulative")
+    page.goto(server + "/indicators/high_tech_enterprises?lang=en")
+    page.wait_for_selector("canvas#chart-stock[data-rendered=true]")
+    panel = page.locator("#panel-stock")
     with page.expect_download() as download:
         panel.locator("[data-download=csv]").click()
-    assert download.value.suggested_filename == "technology_contract_turnover-cumulative.csv"
+    assert download.value.suggested_filename == "high_tech_enterprises-stock.csv"
     text = Path(download.value.path()).read_bytes().decode("utf-8")
     assert text.startswith("\ufeff")
     lines = text.lstrip("\ufeff").splitlines()
     assert lines[0] == (
         "Basis,Series,Region,Kind,Period start,Year,Comparator,Value,Unit,As printed,ID"
     )
-    assert [line.split(",")[-1] for line in lines[1:]] == ["tz13-a010", "bd14-t011"]
-    assert ",2011,2015,,166.17," in lines[1]
+    drawn = page.evaluate(
+        """Chart.getChart('chart-stock').data.datasets
+             .filter(d => d.kind === 'figure' || d.kind === 'goal')
+             .flatMap(d => d.data.map(p => p.id))"""
+    )
+    assert [line.split(",")[-1] for line in lines[1:]] == drawn
+    assert len(drawn) == 6
+    assert any(line.endswith(",2025,≥,280,enterprises,达到280家,bd14-t002") for line in lines)
     with page.expect_download() as download:
         panel.locator("[data-download=png]").click()
-    assert download.value.suggested_filename == "technology_contract_turnover-cumulative.png"
+    assert download.value.suggested_filename == "high_tech_enterprises-stock.png"
     assert Path(download.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert page.problems == []
 

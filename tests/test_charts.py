@@ -7,6 +7,9 @@ import sqlite3
 
 import pytest
 
+from portal.web.app import create_app
+from portal.web.pages.charts import series_chart
+
 
 def chart_of(api, indicator_id: str, lang: str = "en") -> dict | None:
     page = api.get(f"/indicators/{indicator_id}?lang={lang}").get_data(as_text=True)
@@ -27,7 +30,8 @@ def drawn_points(panel: dict, kind: str) -> list[tuple]:
     "indicator_id, first, last",
     [
         ("rd_intensity", 2011, 2015),  # one figure, for 2011-2015; the goal is in words
-        ("technology_contract_turnover", 2010, 2025),
+        ("technology_contract_turnover", 2010, 2015),
+        ("technology_trading", 2020, 2020),  # a single goal
         ("high_tech_enterprises", 2015, 2027),
         ("advanced_innovation_centres", 2015, 2015),  # a single figure in a single year
     ],
@@ -59,9 +63,39 @@ def test_a_single_figure_is_a_labelled_point(api):
     assert panel["labelled"]
 
 
-def test_figures_of_different_bases_are_never_one_series(api):
+def turnover_as_one_indicator(db_path) -> list[dict]:
+    """The rows issue 13 found drawn on one axis: Beijing's annual turnover, Tongzhou's
+    2011-2015 total and its goal of 10亿元 a year, Baodi's goal for a 2021-2025 total. The
+    datasets now hold them on four indicators of one basis each; a series that mixes bases (a
+    national dataset's, a new plan's) must still be drawn apart."""
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
+    return [
+        dict(row)
+        for row in conn.execute(
+            """SELECT s.*, r.name_zh AS region_zh, r.name_en AS region_en,
+                      p.title_zh AS plan_zh, p.title_en AS plan_en
+               FROM series s JOIN regions r USING (region_code) JOIN plans p USING (plan_id)
+               WHERE point_id IN ('bj16-a014', 'bj16-a015', 'tz13-a010', 'tz13-t010', 'bd14-t011')
+               ORDER BY year, point_id"""
+        )
+    ]
+
+
+def drawn_as_one(db_path, lang="en") -> dict:
+    app = create_app({"PORTAL_DB": str(db_path), "TESTING": True})
+    indicator = {
+        "indicator_id": "technology_contract_turnover",
+        "unit": "亿元",
+        "unit_en": "100 million yuan",
+    }
+    with app.test_request_context(f"/?lang={lang}"):
+        return series_chart(indicator, turnover_as_one_indicator(db_path))
+
+
+def test_figures_of_different_bases_are_never_one_series(db_path):
     """Tongzhou's 2011-2015 total of 166.17亿元 is not on the axis of its 10亿元-a-year goal."""
-    chart = chart_of(api, "technology_contract_turnover")
+    chart = drawn_as_one(db_path)
     annual, cumulative = chart["panels"]
     assert (annual["basis"], cumulative["basis"]) == ("annual", "cumulative")
     assert drawn_points(annual, "figure") == [
@@ -77,9 +111,38 @@ def test_figures_of_different_bases_are_never_one_series(api):
     (span,) = [d for d in cumulative["datasets"] if d["kind"] == "span"]
     assert [(p["x"], p["y"]) for p in span["data"]] == [(2011, 166.17), (2015, 166.17)]
     assert cumulative["datasets"][0]["data"][0]["text"].endswith("(2011–2015)")
-    assert chart_of(api, "technology_contract_turnover", "zh")["panels"][1]["title"] == (
-        "累计：一段时期的合计"
-    )
+    # Both panels on one time axis, from the total's first year to the last goal's.
+    assert (chart["axis"]["min"], chart["axis"]["max"]) == (2009, 2026)
+    # No line joins a goal to a figure of another basis (nor of another region).
+    assert [d for p in chart["panels"] for d in p["datasets"] if d["kind"] == "path"] == []
+    zh = drawn_as_one(db_path, "zh")
+    assert [p["title"] for p in zh["panels"]] == ["年度：一年之内的数量", "累计：一段时期的合计"]
+    assert drawn_points(zh["panels"][1], "goal")[0][0] == "宝坻区 · 目标（累计）"
+
+
+def test_the_chart_csv_of_a_panel_is_exactly_its_points(db_path):
+    chart = drawn_as_one(db_path, "zh")
+    for panel in chart["panels"]:
+        drawn = [
+            (p["id"], p["x"], p["y"])
+            for d in panel["datasets"]
+            if d["kind"] in ("figure", "goal")
+            for p in d["data"]
+        ]
+        assert [(r[-1], r[5], r[7]) for r in panel["csv"]["rows"]] == drawn
+    assert chart["panels"][1]["csv"]["rows"][0] == [
+        "累计",
+        "通州区 · 成绩（累计）",
+        "通州区",
+        "成绩",
+        2011,
+        2015,
+        "",
+        166.17,
+        "亿元",
+        "达166.17亿元",
+        "tz13-a010",
+    ]
 
 
 def test_every_panel_holds_one_basis_and_names_it(api, db_path):
@@ -117,58 +180,35 @@ def test_a_goal_is_reached_for_from_the_latest_figure_of_its_region_and_basis(ap
     assert panel["bounds"] == {"min": 20, "max": 20000}
 
 
-def test_no_line_joins_a_goal_to_a_figure_of_another_basis(api):
-    for panel in chart_of(api, "technology_contract_turnover")["panels"]:
-        assert [d for d in panel["datasets"] if d["kind"] == "path"] == []
-
-
-def test_the_chart_csv_is_exactly_the_points_drawn(api):
+def test_the_chart_csv_has_a_row_per_point_drawn_under_the_page_s_headings(api):
     chart = chart_of(api, "technology_contract_turnover", "zh")
-    for panel in chart["panels"]:
-        header, rows = panel["csv"]["header"], panel["csv"]["rows"]
-        assert header == [
-            "口径",
-            "序列",
-            "地区",
-            "类别",
-            "时期起始年",
-            "年份",
-            "比较",
-            "数值",
-            "单位",
-            "原文",
-            "编号",
-        ]
-        drawn = [
-            (p["id"], p["x"], p["y"])
-            for d in panel["datasets"]
-            if d["kind"] in ("figure", "goal")
-            for p in d["data"]
-        ]
-        assert [(r[-1], r[5], r[7]) for r in rows] == drawn
-    cumulative = chart["panels"][1]["csv"]["rows"]
-    assert cumulative[0] == [
-        "累计",
-        "通州区 · 成绩（累计）",
-        "通州区",
-        "成绩",
-        2011,
-        2015,
-        "",
-        166.17,
-        "亿元",
-        "达166.17亿元",
-        "tz13-a010",
+    (panel,) = chart["panels"]
+    assert panel["csv"]["header"] == [
+        "口径",
+        "序列",
+        "地区",
+        "类别",
+        "时期起始年",
+        "年份",
+        "比较",
+        "数值",
+        "单位",
+        "原文",
+        "编号",
+    ]
+    assert [(r[1], r[5], r[7], r[-1]) for r in panel["csv"]["rows"]] == [
+        ("北京市 · 成绩（年度）", 2010, 1579.5, "bj16-a014"),
+        ("北京市 · 成绩（年度）", 2015, 3452.6, "bj16-a015"),
     ]
 
 
 def test_goals_stated_in_words_are_written_not_drawn(api):
-    page = api.get("/indicators/new_economy_value_added?lang=en").get_data(as_text=True)
+    page = api.get("/indicators/industrial_clusters_10bn_yuan?lang=en").get_data(as_text=True)
     assert "<canvas" not in page and 'id="chart-data"' not in page
     words = re.search(r'<section id="goals-in-words".*?</section>', page, re.S).group(0)
     assert "This indicator has only goals stated in words" in words
-    assert "以“互联网+”为代表的新经济初具规模" in words
-    assert "Beijing · 2020" in words
+    assert "打造若干百亿级、千亿级特色创新产业集群" in words
+    assert "Baodi District · 2025" in words
 
 
 def test_a_goal_in_words_beside_a_chart_is_written_under_it(api):
@@ -181,15 +221,12 @@ def test_a_goal_in_words_beside_a_chart_is_written_under_it(api):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_each_panel_has_its_legend_and_downloads_on_the_page(api, lang):
-    page = api.get(f"/indicators/technology_contract_turnover?lang={lang}").get_data(as_text=True)
-    for basis in ("annual", "cumulative"):
-        panel = re.search(
-            rf'<figure class="chart-panel" id="panel-{basis}".*?</figure>', page, re.S
-        )
-        legend = re.findall(r'<li data-kind="(\w+)">', panel.group(0))
-        assert "figure" in legend and "goal" in legend
-        assert f'download="technology_contract_turnover-{basis}.png"' in panel.group(0)
-        assert f'download="technology_contract_turnover-{basis}.csv"' in panel.group(0)
+    page = api.get(f"/indicators/high_tech_enterprises?lang={lang}").get_data(as_text=True)
+    panel = re.search(r'<figure class="chart-panel" id="panel-stock".*?</figure>', page, re.S)
+    legend = re.findall(r'<li data-kind="(\w+)">', panel.group(0))
+    assert {"figure", "goal", "path"} <= set(legend)
+    assert 'download="high_tech_enterprises-stock.png"' in panel.group(0)
+    assert 'download="high_tech_enterprises-stock.csv"' in panel.group(0)
 
 
 def test_a_goal_in_words_carries_its_note_in_the_page_language_only(api):
@@ -198,4 +235,4 @@ def test_a_goal_in_words_carries_its_note_in_the_page_language_only(api):
     assert "rank among the top districts of Beijing" in words
     chinese = api.get("/indicators/rd_intensity?lang=zh").get_data(as_text=True)
     words = re.search(r'<section id="goals-in-words".*?</section>', chinese, re.S).group(0)
-    assert "rank among" not in words
+    assert "全区研发投入强度进入全市前列" in words and "rank among" not in words

@@ -1,5 +1,6 @@
 """Progress against targets: the growth needed, the growth achieved and the status."""
 
+import csv
 import re
 import shutil
 import sqlite3
@@ -171,6 +172,7 @@ def summary_counts(page) -> dict:
 
 def test_a_plan_page_opens_with_its_goals_counted(api, db_path):
     conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT count(DISTINCT plan_id) FROM targets").fetchone()[0] >= 3
     for (plan_id,) in conn.execute("SELECT plan_id FROM plans"):
         goals, qualitative, numeric = conn.execute(
             "SELECT count(*), sum(comparator = 'qualitative'), sum(value IS NOT NULL) "
@@ -181,7 +183,11 @@ def test_a_plan_page_opens_with_its_goals_counted(api, db_path):
             "SELECT count(*) FROM progress WHERE plan_id = ? AND baseline_id IS NOT NULL",
             [plan_id],
         ).fetchone()[0]
-        counts = summary_counts(plan_page(api, plan_id, "en"))
+        page = plan_page(api, plan_id, "en")
+        if not goals:
+            assert "No goal of this plan is listed as a target" in page, plan_id
+            continue
+        counts = summary_counts(page)
         assert (counts["goals"], counts["qualitative"], counts["numeric"]) == (
             str(goals),
             str(qualitative or 0),
@@ -231,12 +237,32 @@ def reported(tmp_path_factory):
     document would report them, one meeting its target and one falling short."""
     folder = tmp_path_factory.mktemp("reported")
     shutil.copytree(paths.DATASETS, folder / "datasets")
-    with open(folder / "datasets" / "achievements.csv", "a", encoding="utf-8") as fh:
-        fh.write(
-            "bd14-a901,baodi-st-14fyp,high_tech_enterprises,120115,2025,2025,=,301,301家,,"
-            "stock,一、（一）,国家级高新技术企业达到280家,\n"
-            "bd14-a902,baodi-st-14fyp,tech_smes,120115,2025,2025,=,190,190家,,"
-            "stock,一、（一）,国家科技型中小企业达到200家,\n"
+    path = folder / "datasets" / "achievements.csv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        columns = next(csv.reader(fh))
+    common = {"plan_id": "baodi-st-14fyp", "region_code": "120115", "period_start": 2025}
+    common |= {"period_end": 2025, "comparator": "=", "basis": "stock", "section": "一、（一）"}
+    with open(path, "a", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, columns, lineterminator="\n")
+        writer.writerow(
+            common
+            | {
+                "achievement_id": "bd14-a901",
+                "indicator_id": "high_tech_enterprises",
+                "value": 301,
+                "value_text": "301家",
+                "source_quote": "国家级高新技术企业达到280家",
+            }
+        )
+        writer.writerow(
+            common
+            | {
+                "achievement_id": "bd14-a902",
+                "indicator_id": "tech_smes",
+                "value": 190,
+                "value_text": "190家",
+                "source_quote": "国家科技型中小企业达到200家",
+            }
         )
     build_database(folder / "reported.db", folder / "datasets")
     return create_app({"PORTAL_DB": str(folder / "reported.db")}).test_client()

@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 
 from flask import g, request
 
+from portal.tableschema import load_schemas
+
 LANGUAGES = ("zh", "en")
 COOKIE = "lang"
 
@@ -16,14 +18,8 @@ TEXT = {
         "plans: curated row by row, in Chinese and English, every number with its source.",
     ),
     "home": ("首页", "Home"),
-    "plans": ("规划", "Plans"),
     "plan": ("规划", "Plan"),
-    "themes": ("主题", "Themes"),
-    "indicators": ("指标", "Indicators"),
     "indicator": ("指标", "Indicator"),
-    "targets": ("目标", "Targets"),
-    "achievements": ("成绩", "Achievements"),
-    "programs": ("任务", "Programmes"),
     "search": ("搜索", "Search"),
     "search_placeholder": ("例如：专利、人才 2027、high-tech", "e.g. 专利, 人才 2027, high-tech"),
     "downloads": ("下载", "Downloads"),
@@ -155,6 +151,10 @@ TEXT = {
     ),
     "progress_method_link": ("计算方法", "How progress is computed"),
     "progress_summary": ("目标一览", "The goals at a glance"),
+    "summary_no_goals": (
+        "本规划没有列为目标的数字或表述；它的任务见下文。",
+        "No goal of this plan is listed as a target: its aims are in its programmes below.",
+    ),
     "summary_goal": ("个目标", "goal"),
     "summary_goals": ("个目标", "goals"),
     "summary_numeric": ("个量化目标", "with a number"),
@@ -196,6 +196,10 @@ TEXT = {
     "all_indicators": ("全部指标", "All indicators"),
 }
 
+# Each table's name, as its Table Schema gives it (schemas/*.schema.json).
+TEXT |= {
+    name: (schema.title_zh, schema.title) for name, schema in load_schemas(derived=True).items()
+}
 
 # How many of a thing: Chinese, then English for one and for more.
 COUNTS = {
