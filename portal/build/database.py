@@ -156,7 +156,8 @@ def write_database(
                 db[name].create_index(columns, if_not_exists=True)
         watch.lap("indexes")
         everything = with_derived(schemas)
-        create_derived(conn, everything)
+        # A target year before the release's year is over: its progress says what is known.
+        create_derived(conn, everything, as_of=int(release.date[:4]))
         conn.executemany(
             "INSERT INTO portal_meta (key, value) VALUES (?, ?)",
             [

@@ -37,8 +37,11 @@ def create_series(conn: sqlite3.Connection, schema: TableSchema) -> None:
         conn.execute(sql)
 
 
-def create_derived(conn: sqlite3.Connection, schemas: dict[str, TableSchema]) -> None:
-    """Create every derived table in a freshly loaded database, from its schema."""
+def create_derived(
+    conn: sqlite3.Connection, schemas: dict[str, TableSchema], as_of: int | None = None
+) -> None:
+    """Create every derived table in a freshly loaded database, from its schema; progress as of
+    a year."""
     create_series(conn, schemas["series"])
-    progress.create_progress(conn, schemas["progress"])
+    progress.create_progress(conn, schemas["progress"], as_of)
     search_index.create_indexes(conn)

@@ -1,11 +1,18 @@
 """Progress against targets, in the manner of Open SDG's progress measure.
 
-For each numeric target, the figures reported for the same indicator, region and basis give:
+For each numeric target, the figures reported for the same indicator, region and basis (an
+annual flow is never compared with a five-year total or a stock) give:
 - the baseline: the latest figure before the target year;
+- the final figure: a figure for the target year itself, where the documents give one;
 - the growth needed: the compound annual growth from the baseline to the target;
 - the growth achieved: the compound annual growth between the earliest and the latest figure;
-- a status: achieved (the baseline already meets the target), on_track (achieved growth at least the
-  growth needed), needs_acceleration (less), no_trend (one figure only), no_baseline (none).
+- a status, the first of these that applies:
+  met / not_met: a figure for the target year exists, and it meets the target or not;
+  no_figure_for_year: the target year is over (before the year of the data release) and the
+  published documents give no figure for it;
+  achieved: the baseline already meets the target;
+  on_track: the growth achieved is at least the growth needed; needs_acceleration: it is less;
+  no_trend: one figure only; no_baseline: no figure before the target year.
 The build writes these into the `progress` table, which the pages and the API both read.
 """
 
@@ -32,8 +39,9 @@ def meets(value: float, comparator: str, target: float) -> bool:
     return value >= target
 
 
-def assess(target: dict, figures: list[dict]) -> dict:
-    """The progress of one target, given the figures of its indicator, region and basis."""
+def assess(target: dict, figures: list[dict], as_of: int | None = None) -> dict:
+    """The progress of one target, given the figures of its indicator, region and basis, in the
+    year as_of (a target year before it is over; None: none is)."""
     before = sorted(
         (f for f in figures if f["period_end"] < target["target_year"]),
         key=lambda f: (f["period_end"], f["achievement_id"]),
@@ -57,10 +65,30 @@ def assess(target: dict, figures: list[dict]) -> dict:
         "earliest_id": None,
         "earliest_year": None,
         "earliest_value": None,
+        "final_id": None,
+        "final_value": None,
         "growth_needed": None,
         "growth_achieved": None,
         "status": "no_baseline",
     }
+    final = sorted(
+        (f for f in figures if f["period_end"] == target["target_year"]),
+        key=lambda f: f["achievement_id"],
+    )
+    if final:
+        row |= {"final_id": final[-1]["achievement_id"], "final_value": final[-1]["value"]}
+    row |= baseline_and_growth(target, before)
+    if final:
+        met = meets(row["final_value"], target["comparator"], target["value"])
+        row["status"] = "met" if met else "not_met"
+    elif as_of is not None and target["target_year"] < as_of:
+        row["status"] = "no_figure_for_year"
+    return row
+
+
+def baseline_and_growth(target: dict, before: list[dict]) -> dict:
+    """Baseline, earliest figure, growth needed and achieved, and the status they give."""
+    row = {"status": "no_baseline"}
     if not before:
         return row
     latest, earliest = before[-1], before[0]
@@ -83,7 +111,7 @@ def assess(target: dict, figures: list[dict]) -> dict:
         }
     if meets(latest["value"], target["comparator"], target["value"]):
         row["status"] = "achieved"
-    elif row["growth_achieved"] is None or row["growth_needed"] is None:
+    elif row.get("growth_achieved") is None or row["growth_needed"] is None:
         row["status"] = "no_trend"
     else:
         declining = target["comparator"] == "<="
@@ -96,8 +124,10 @@ def assess(target: dict, figures: list[dict]) -> dict:
     return row
 
 
-def create_progress(conn: sqlite3.Connection, schema: TableSchema) -> None:
-    """The progress table: one row per numeric target."""
+def create_progress(
+    conn: sqlite3.Connection, schema: TableSchema, as_of: int | None = None
+) -> None:
+    """The progress table: one row per numeric target, as of a year (that of the data release)."""
     conn.execute(schema.create_sql())
     conn.row_factory = sqlite3.Row
     figures: dict[tuple, list[dict]] = {}
@@ -107,7 +137,9 @@ def create_progress(conn: sqlite3.Connection, schema: TableSchema) -> None:
     ):
         figures.setdefault((f["indicator_id"], f["region_code"], f["basis"]), []).append(dict(f))
     rows = [
-        assess(dict(t), figures.get((t["indicator_id"], t["region_code"], t["basis"]), []))
+        assess(
+            dict(t), figures.get((t["indicator_id"], t["region_code"], t["basis"]), []), as_of
+        )
         for t in conn.execute("SELECT * FROM targets WHERE value IS NOT NULL")
     ]
     conn.row_factory = None

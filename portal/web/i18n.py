@@ -52,13 +52,117 @@ TEXT = {
     "log_scale": ("对数刻度", "log scale"),
     "readable_page": ("阅读页面", "Readable page"),
     "chart_alt": ("图表中的全部数字见下表。", "Every figure in the chart is in the table below."),
+    # The chart of an indicator: a panel per basis, its series, its downloads.
+    "basis_stock": ("存量", "stock"),
+    "basis_annual": ("年度", "annual"),
+    "basis_cumulative": ("累计", "cumulative"),
+    "basis_share": ("比率", "share"),
+    "basis_growth": ("增速", "growth"),
+    "panel_stock": ("存量：某一时点的数量", "Stock: a count at a point in time"),
+    "panel_annual": ("年度：一年之内的数量", "Annual: a flow within one year"),
+    "panel_cumulative": ("累计：一段时期的合计", "Cumulative: a total over a period"),
+    "panel_share": ("比率：比重、人均或强度", "Share: a share, a ratio or a rate per head"),
+    "panel_growth": ("增速：增长率", "Growth: a rate of growth"),
+    "chart_series": ("{region} · {kind}（{basis}）", "{region} · {kind} ({basis})"),
+    "chart_figure": ("成绩", "figure"),
+    "chart_goal": ("目标", "goal"),
+    "chart_figures": ("成绩", "figures"),
+    "chart_goals": ("目标", "goals"),
+    "chart_spans": ("成绩涵盖的年份", "years a figure covers"),
+    "chart_paths": ("从最新数字到目标", "from the latest figure to the goal"),
+    "chart_bases_apart": (
+        "不同口径的数字分开画，不连成一条线：一年的数量、多年合计与某一时点的存量不能直接比较。",
+        "Figures of different bases are drawn apart, never as one line: a flow in one year, "
+        "a total over several years and a count at a date cannot be compared directly.",
+    ),
+    "chart_in_words": ("用文字表述的目标", "Goals stated in words"),
+    "chart_only_words": (
+        "这个指标只有用文字表述的目标，没有可以画图的数字。",
+        "This indicator has only goals stated in words: there is no number to chart.",
+    ),
+    "download_png": ("下载图片（PNG）", "Download image (PNG)"),
+    "download_chart_csv": ("下载图中数据（CSV）", "Download the chart's data (CSV)"),
+    "csv_basis": ("口径", "Basis"),
+    "csv_series": ("序列", "Series"),
+    "csv_kind": ("类别", "Kind"),
+    "csv_period_start": ("时期起始年", "Period start"),
+    "csv_comparator": ("比较", "Comparator"),
+    "csv_id": ("编号", "ID"),
     "kind_target": ("目标", "target"),
     "kind_achievement": ("成绩", "achievement"),
-    "status_achieved": ("已实现", "Achieved"),
+    "status_met": ("已达成", "Met"),
+    "status_not_met": ("未达成", "Not met"),
+    "status_no_figure_for_year": (
+        "已公布文件中没有{year}年的数字",
+        "No figure for {year} in the published documents",
+    ),
+    "status_no_figure": ("没有目标年份的数字", "No figure for the target year"),
+    "status_achieved": ("已提前达到", "Already reached"),
     "status_on_track": ("进展顺利", "On track"),
     "status_needs_acceleration": ("需要加速", "Needs acceleration"),
     "status_no_trend": ("仅有一个数字", "One figure only"),
     "status_no_baseline": ("无基线", "No baseline"),
+    # What each progress status means: the legend beside every status a page shows.
+    "means_met": (
+        "目标年份的数字达到了目标。",
+        "The figure for the target year meets the goal.",
+    ),
+    "means_not_met": (
+        "目标年份的数字没有达到目标。",
+        "The figure for the target year falls short of the goal.",
+    ),
+    "means_no_figure_for_year": (
+        "目标年份已过，已公布的文件中没有该年的数字，无法判断是否达成。",
+        "The target year is over and the published documents give no figure for it: "
+        "whether the goal was met is not known.",
+    ),
+    "means_achieved": (
+        "目标年份之前的最新数字已经达到目标。",
+        "The latest figure before the target year already meets the goal.",
+    ),
+    "means_on_track": (
+        "已实现的年均增速不低于达到目标所需的年均增速。",
+        "The growth achieved a year is at least the growth needed to reach the goal.",
+    ),
+    "means_needs_acceleration": (
+        "已实现的年均增速低于所需增速。",
+        "The growth achieved a year is below the growth needed.",
+    ),
+    "means_no_trend": (
+        "只有一个较早的数字（基线），看不出趋势。",
+        "There is a single earlier figure (the baseline): no trend can be seen.",
+    ),
+    "means_no_baseline": (
+        "目标年份之前没有同口径的数字可供比较。",
+        "No earlier figure on the same basis to compare with.",
+    ),
+    "means_qualitative": (
+        "目标用文字表述，没有数字，不计算进展。",
+        "The goal is stated in words, without a number: no progress is computed.",
+    ),
+    "progress_legend": ("进展说明", "What the progress means"),
+    "progress_method": (
+        "进展只用同一指标、同一地区、同一口径（年度、累计、存量、比重、增速）的数字计算；"
+        "基线是目标年份之前的最新数字。状态截至本数据版本发布之年（{year}年）：早于该年的目标年份视为已过。",
+        "Progress uses only figures of the same indicator, region and basis (annual, "
+        "cumulative, stock, share, growth); the baseline is the latest figure before the "
+        "target year. Statuses are as of the year of this data release ({year}): a target year "
+        "before it is over.",
+    ),
+    "progress_method_link": ("计算方法", "How progress is computed"),
+    "progress_summary": ("目标一览", "The goals at a glance"),
+    "summary_no_goals": (
+        "本规划没有列为目标的数字或表述；它的任务见下文。",
+        "No goal of this plan is listed as a target: its aims are in its programmes below.",
+    ),
+    "summary_goal": ("个目标", "goal"),
+    "summary_goals": ("个目标", "goals"),
+    "summary_numeric": ("个量化目标", "with a number"),
+    "summary_baseline": ("个有基线", "with a baseline"),
+    "summary_qualitative": ("个定性目标", "qualitative"),
+    "summary_passed": ("目标年份已过（早于{year}年）", "Target year over (before {year})"),
+    "summary_ahead": ("目标年份未到", "Target year still ahead"),
+    "summary_none": ("无", "none"),
     "no_results": ("没有找到结果。", "Nothing found."),
     "kind": ("类别", "Kind"),
     "all_kinds": ("全部", "All"),
@@ -104,36 +208,6 @@ TEXT = {
     "all_indicators": ("全部指标", "All indicators"),
     "about": ("关于与方法说明", "About and method"),
     "about_short": ("关于", "About"),
-    "status_achieved_means": (
-        "最新数字已经达到目标（按目标的比较方式：不低于、超过或不高于目标值）。",
-        "The latest figure already meets the goal (as the goal's comparator reads: at least, "
-        "over, or at most the target value).",
-    ),
-    "status_on_track_means": (
-        "已实现的年均增速不低于达到目标所需的年均增速（对“不高于”的目标：下降得足够快）。",
-        "The growth achieved a year is at least the growth needed a year to reach the goal "
-        "(for an at-most goal: it falls fast enough).",
-    ),
-    "status_needs_acceleration_means": (
-        "已实现的年均增速低于所需的年均增速：照此速度，到目标年份达不到目标。",
-        "The growth achieved a year is below the growth needed: at that pace the goal is not "
-        "reached by its year.",
-    ),
-    "status_no_trend_means": (
-        "目标年份之前只有一个年份的数字（基线），或起点为零、无法计算增速，因此无法判断趋势。",
-        "Before the target year there are figures of one year only (the baseline), or growth "
-        "cannot be computed (a start of zero), so no trend can be judged.",
-    ),
-    "status_no_baseline_means": (
-        "已公布的文件中没有同一指标、同一地区、同一口径在目标年份之前的数字。",
-        "The published documents give no figure of the same indicator, region and basis before "
-        "the target year.",
-    ),
-    "progress_note": (
-        "进展按同一指标、同一地区的已报告数字计算：基线为目标年份前的最新数字。",
-        "Progress is computed from the figures reported for the same indicator and "
-        "region: the baseline is the latest figure before the target year.",
-    ),
 }
 
 # Each table's name, as its Table Schema gives it (schemas/*.schema.json).

@@ -12,13 +12,13 @@ from flask import (
     send_from_directory,
 )
 
-from portal.build import progress
+from portal.build.progress import STATUSES
 from portal.exports import downloads_path
 from portal.exports.citation import cite_compilation, cite_plan
 from portal.release import current_release
 from portal.web import i18n, search
 from portal.web.database import data_version, get_db
-from portal.web.pages import catalog, charts
+from portal.web.pages import catalog, charts, progress
 
 pages = Blueprint("pages", __name__)
 pages.after_request(i18n.remember)
@@ -56,11 +56,15 @@ def plan(plan_id: str):
     found = catalog.plan(conn, plan_id)
     if found is None:
         abort(404)
+    targets = catalog.targets(conn, plan_id)
     return render_template(
         "pages/plan.html",
         plan=found,
         citation=cite_plan(found),
-        targets=catalog.targets(conn, plan_id),
+        targets=targets,
+        progress=progress.summary(targets),
+        statuses=progress.shown(targets),
+        as_of=progress.as_of(conn),
         achievements=catalog.achievements(conn, plan_id),
         programs=catalog.program_tree(conn, plan_id),
     )
@@ -81,11 +85,15 @@ def indicator(indicator_id: str):
     if found is None:
         abort(404)
     points = catalog.series(conn, indicator_id)
+    chart = charts.series_chart(found, points)
     return render_template(
         "pages/indicator.html",
         indicator=found,
         points=points,
-        chart=charts.series_chart(found, points),
+        chart=chart,
+        notes=catalog.target_notes(conn, [goal["id"] for goal in chart["in_words"]]),
+        statuses=progress.shown(points),
+        as_of=progress.as_of(conn),
     )
 
 
@@ -173,7 +181,7 @@ def about():
         plans=[(p, cite_plan(p)) for p in catalog.plans(get_db())],
         compilation=cite_compilation(release),
         release=release,
-        statuses=progress.STATUSES,
+        statuses=STATUSES,
     )
 
 

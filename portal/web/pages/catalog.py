@@ -56,7 +56,7 @@ def targets(conn, plan_id: str) -> list[dict]:
         conn,
         f"""
         SELECT t.*, {_INDICATOR_COLUMNS}, pr.baseline_value, pr.baseline_year,
-               pr.growth_needed, pr.growth_achieved, pr.status
+               pr.final_value, pr.growth_needed, pr.growth_achieved, pr.status
         FROM targets t JOIN indicators i USING (indicator_id)
         JOIN regions r ON r.region_code = t.region_code
         LEFT JOIN progress pr USING (target_id)
@@ -198,3 +198,15 @@ def filter_choices(conn) -> tuple[list[dict], list[dict]]:
         codes,
     )
     return plans, regions
+
+
+def target_notes(conn, target_ids: list[str]) -> dict[str, dict]:
+    """The curators' notes of some targets, in whichever languages the targets table has."""
+    if not target_ids:
+        return {}
+    marks = ", ".join("?" * len(target_ids))
+    found = rows(conn, f"SELECT * FROM targets WHERE target_id IN ({marks})", target_ids)
+    return {
+        row["target_id"]: {k: v for k, v in row.items() if k.startswith("note_") and v}
+        for row in found
+    }
