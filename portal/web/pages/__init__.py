@@ -1,5 +1,7 @@
 """The reading pages: home, a page per plan and per indicator, search and downloads."""
 
+from urllib.parse import urlencode
+
 from flask import (
     Blueprint,
     abort,
@@ -15,7 +17,8 @@ from portal.exports.citation import cite_compilation, cite_plan
 from portal.release import current_release
 from portal.web import i18n, search
 from portal.web.database import data_version, get_db
-from portal.web.pages import catalog, charts
+from portal.web.pages import catalog, charts, comparison, regions
+from portal.web.pages.paging import requested_page, requested_year, url_with
 
 pages = Blueprint("pages", __name__)
 pages.after_request(i18n.remember)
@@ -33,6 +36,7 @@ def words():
         "quantity": i18n.quantity,
         "comparator": i18n.comparator,
         "version": data_version(),
+        "url_with": url_with,
     }
 
 
@@ -40,7 +44,29 @@ def words():
 def home():
     conn = get_db()
     return render_template(
-        "pages/home.html", plans=catalog.plans(conn), themes=catalog.themes(conn)
+        "pages/home.html",
+        plans=regions.newest_plans(conn),
+        tree=regions.tree(conn),
+        themes=catalog.themes(conn),
+    )
+
+
+@pages.route("/regions/<code>")
+def region(code: str):
+    conn = get_db()
+    tree = regions.tree(conn)
+    found = tree.regions.get(code)
+    if found is None:
+        abort(404)
+    pages = max(1, -(-found.plans // regions.PLANS_PER_PAGE))
+    page = min(requested_page(), pages)
+    return render_template(
+        "pages/region.html",
+        region=found,
+        ancestors=tree.ancestors(found),
+        plans=regions.region_plans(conn, code, page),
+        paging={"page": page, "pages": pages},
+        indicators=regions.region_indicators(conn, code),
     )
 
 
@@ -74,13 +100,50 @@ def indicator(indicator_id: str):
     found = catalog.indicator(conn, indicator_id)
     if found is None:
         abort(404)
-    points = catalog.series(conn, indicator_id)
+    tree = regions.tree(conn)
+    asked = comparison.requested_codes(request.args.getlist("regions"))
+    added = request.args.get("add", "")[:100]
+    choice = comparison.choose(conn, tree, indicator_id, asked, added)
+    if "add" in request.args or len(request.args.getlist("regions")) > 1:
+        # A picked comparison gets one shareable address: ?regions=code,code
+        return redirect(comparison_url(indicator_id, choice))
+    table_region = tree.find(request.args.get("region", "")[:100])
+    year = requested_year()
+    figures = comparison.figures_page(
+        conn,
+        indicator_id,
+        region=table_region.code if table_region else None,
+        year=year,
+        page=requested_page(),
+    )
     return render_template(
         "pages/indicator.html",
         indicator=found,
-        points=points,
-        chart=charts.series_chart(found, points),
+        points=figures.rows,
+        figures=figures,
+        choice=choice,
+        unknown=choice.unknown + [u for u in request.args.get("unknown", "").split(",") if u],
+        compared=[tree.regions[code] for code in choice.codes],
+        suggested=[
+            tree.regions[code]
+            for code in comparison.ranking(conn, tree, indicator_id)[: comparison.MAX_REGIONS]
+            if code not in choice.codes
+        ],
+        table_region=table_region,
+        table_year=year,
+        years=comparison.years(conn, indicator_id),
+        max_regions=comparison.MAX_REGIONS,
+        chart=charts.series_chart(found, comparison.chart_points(conn, indicator_id, choice.codes)),
     )
+
+
+def comparison_url(indicator_id: str, choice) -> str:
+    args = {k: v for k, v in request.args.items() if k not in ("regions", "add", "page")}
+    if choice.chosen:
+        args["regions"] = ",".join(choice.codes)
+    if choice.unknown:
+        args["unknown"] = ",".join(choice.unknown)[:200]
+    return f"/indicators/{indicator_id}" + ("?" + urlencode(args, safe=",") if args else "")
 
 
 @pages.route("/search")
