@@ -149,6 +149,10 @@ TEXT = {
     "rows_table": ("数据表", "Table"),
     "plan_id": ("规划编号", "Plan id"),
     "rows_need_filter": ("请填写规划编号或地区。", "Give a plan id or a region."),
+    "rows_by_plan_only": (
+        "任务表只能按规划下载：请填写规划编号。",
+        "Programmes are downloaded by plan: give a plan id.",
+    ),
     "plan_unknown": ("没有找到规划：{plan}", "No plan found: {plan}"),
     "citations_newest": (
         "以下为最新的 {n} 个规划；每个规划的页面都给出其引用格式。",

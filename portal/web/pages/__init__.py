@@ -164,6 +164,43 @@ def search_page():
     )
 
 
+CITED_PLANS = 20
+# The tables a plan's or a region's rows can be downloaded from, and the filters each takes.
+ROW_TABLES = {
+    "targets": ("plan_id", "region_code"),
+    "achievements": ("plan_id", "region_code"),
+    "programs": ("plan_id",),
+    "plans": ("plan_id", "region_code"),
+}
+
+
+@pages.route("/downloads/rows")
+def download_rows():
+    """The rows of one plan or region as CSV: a redirect to the API's filtered list."""
+    conn = get_db()
+    table = request.args.get("table", "targets")
+    plan_id = request.args.get("plan", "").strip()[:100]
+    place = request.args.get("region", "").strip()[:100]
+    region = regions.tree(conn).find(place) if place else None
+    if table not in ROW_TABLES:
+        problem = i18n.t("not_found")
+    elif not plan_id and not place:
+        problem = i18n.t("rows_need_filter")
+    elif plan_id and catalog.plan(conn, plan_id) is None:
+        problem = i18n.t("plan_unknown", plan=plan_id)
+    elif place and region is None:
+        problem = i18n.t("region_unknown", name=place)
+    elif region and "region_code" not in ROW_TABLES[table]:
+        problem = i18n.t("rows_by_plan_only")
+    else:
+        problem = None
+    if problem:
+        return render_template("pages/error.html", message=problem), 400
+    args = {"plan_id": plan_id, "region_code": region.code if region else ""}
+    args = {k: v for k, v in args.items() if v} | {"format": "csv", "bom": 1}
+    return redirect(f"/api/v1/{table}?{urlencode(args)}")
+
+
 @pages.route("/downloads/")
 def downloads():
     folder = downloads_path()
@@ -190,7 +227,10 @@ def downloads():
         files=files,
         release=release,
         compilation=cite_compilation(release),
-        plans=[(p, cite_plan(p)) for p in catalog.plans(get_db())],
+        # The newest plans' citations (every plan's page gives its own): never thousands.
+        plans=[(p, cite_plan(p)) for p in regions.newest_plans(get_db(), CITED_PLANS)],
+        plans_total=sum(r.plans_within for r in regions.tree(get_db()).top),
+        cited_plans=CITED_PLANS,
         changelog=current_app.config.get("CHANGELOG_TEXT") or changelog(),
     )
 
