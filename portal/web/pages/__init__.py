@@ -58,13 +58,14 @@ def region(code: str):
     found = tree.regions.get(code)
     if found is None:
         abort(404)
-    pages = max(1, -(-found.plans // regions.PLANS_PER_PAGE))
+    per_page = current_app.config.get("REGION_PLANS_PER_PAGE", regions.PLANS_PER_PAGE)
+    pages = max(1, -(-found.plans // per_page))
     page = min(requested_page(), pages)
     return render_template(
         "pages/region.html",
         region=found,
         ancestors=tree.ancestors(found),
-        plans=regions.region_plans(conn, code, page),
+        plans=regions.region_plans(conn, code, page, per_page),
         paging={"page": page, "pages": pages},
         indicators=regions.region_indicators(conn, code),
     )

@@ -152,14 +152,16 @@ def newest_plans(conn: sqlite3.Connection, limit: int = NEWEST_PLANS) -> list[di
     )
 
 
-def region_plans(conn: sqlite3.Connection, code: str, page: int) -> list[dict]:
+def region_plans(
+    conn: sqlite3.Connection, code: str, page: int, per_page: int = PLANS_PER_PAGE
+) -> list[dict]:
     """One page of a region's own plans, the newest first."""
     return rows(
         conn,
         """
         SELECT plan_id, title_zh, title_en, doc_type, published_on, period_start, period_end
         FROM plans WHERE region_code = ? ORDER BY published_on DESC, plan_id LIMIT ? OFFSET ?""",
-        [code, PLANS_PER_PAGE, (page - 1) * PLANS_PER_PAGE],
+        [code, per_page, (page - 1) * per_page],
     )
 
 
