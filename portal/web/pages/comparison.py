@@ -152,9 +152,13 @@ def figures_page(
     total = query.cached_count(conn, f"SELECT count(*) FROM series s{where}", params)
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages)
+    # The page's keys first, from the index alone; then the joins for its rows only.
     found = rows(
         conn,
-        f"{_POINT_SQL}{where} ORDER BY s.year, s.point_id LIMIT ? OFFSET ?",
+        f"""{_POINT_SQL}
+        WHERE s.rowid IN (SELECT s.rowid FROM series s{where}
+                             ORDER BY s.year, s.point_id LIMIT ? OFFSET ?)
+        ORDER BY s.year, s.point_id""",
         [*params, per_page, (page - 1) * per_page],
     )
     return FiguresPage(found, total, page, pages)
