@@ -127,7 +127,7 @@ def indicator(indicator_id: str):
         compared=[tree.regions[code] for code in choice.codes],
         suggested=[
             tree.regions[code]
-            for code in comparison.ranking(conn, tree, indicator_id)[: comparison.MAX_REGIONS]
+            for code in comparison.ranking(conn, indicator_id)[: comparison.MAX_REGIONS]
             if code not in choice.codes
         ],
         table_region=table_region,

@@ -8,12 +8,13 @@ filtered by region and year.
 
 import math
 import sqlite3
-import threading
 from dataclasses import dataclass
 
 from portal.web import query
 from portal.web.pages.catalog import rows
+from portal.web.pages.memo import kept
 from portal.web.pages.regions import RegionTree
+from portal.web.pages.regions import tree as region_tree
 
 MAX_REGIONS = 8
 ROWS_PER_PAGE = 50
@@ -30,19 +31,14 @@ def requested_codes(values: list[str]) -> list[str]:
     return codes
 
 
-_rankings: dict[tuple, list[str]] = {}
-_rankings_lock = threading.Lock()
-RANKINGS_KEPT = 1024
-
-
-def ranking(conn: sqlite3.Connection, tree: RegionTree, indicator_id: str) -> list[str]:
+def ranking(conn: sqlite3.Connection, indicator_id: str) -> list[str]:
     """The indicator's regions, highest in the tree first, then by their latest figure, largest
     first (regions with goals only come after those with figures); kept per file."""
-    key = (getattr(conn, "file", None), indicator_id)
-    if key[0]:
-        with _rankings_lock:
-            if key in _rankings:
-                return _rankings[key]
+    return kept(conn, read_ranking, indicator_id)
+
+
+def read_ranking(conn: sqlite3.Connection, indicator_id: str) -> list[str]:
+    regions = region_tree(conn).regions
     latest: dict[str, tuple] = {}
     for code, kind, year, value in conn.execute(
         "SELECT region_code, kind, year, value FROM series WHERE indicator_id = ?", [indicator_id]
@@ -52,17 +48,11 @@ def ranking(conn: sqlite3.Connection, tree: RegionTree, indicator_id: str) -> li
             latest[code] = figure
 
     def rank(code: str) -> tuple:
-        region = tree.regions.get(code)
+        region = regions.get(code)
         has_figure, _, value = latest[code]
         return (region.depth if region else 99, not has_figure, -value, code)
 
-    ranked = sorted(latest, key=rank)
-    if key[0]:
-        with _rankings_lock:
-            _rankings[key] = ranked
-            if len(_rankings) > RANKINGS_KEPT:
-                _rankings.pop(next(iter(_rankings)))
-    return ranked
+    return sorted(latest, key=rank)
 
 
 @dataclass
@@ -96,7 +86,7 @@ def choose(
             codes.append(region.code)
     if codes:
         return Choice(codes[:MAX_REGIONS], True, unknown, codes[MAX_REGIONS:])
-    return Choice(ranking(conn, tree, indicator_id)[:MAX_REGIONS], False, unknown, [])
+    return Choice(ranking(conn, indicator_id)[:MAX_REGIONS], False, unknown, [])
 
 
 _POINT_SQL = """

@@ -5,10 +5,10 @@ counting a million targets by region costs more than a page may (benchmarks/page
 """
 
 import sqlite3
-import threading
 from dataclasses import dataclass, field
 
 from portal.web.pages.catalog import rows
+from portal.web.pages.memo import kept
 
 PLANS_PER_PAGE = 25
 NEWEST_PLANS = 10
@@ -76,24 +76,9 @@ class RegionTree:
         return None
 
 
-_trees: dict[tuple, RegionTree] = {}
-_trees_lock = threading.Lock()
-
-
 def tree(conn: sqlite3.Connection) -> RegionTree:
     """The region tree of the connection's file, with counts (read once per file)."""
-    key = getattr(conn, "file", None)
-    if key:
-        with _trees_lock:
-            if key in _trees:
-                return _trees[key]
-    built = read_tree(conn)
-    if key:
-        with _trees_lock:
-            for old in [k for k in _trees if k[0] == key[0]]:
-                del _trees[old]  # an earlier build of the same path
-            _trees[key] = built
-    return built
+    return kept(conn, read_tree)
 
 
 def read_tree(conn: sqlite3.Connection) -> RegionTree:
@@ -138,6 +123,10 @@ def read_tree(conn: sqlite3.Connection) -> RegionTree:
 
 def newest_plans(conn: sqlite3.Connection, limit: int = NEWEST_PLANS) -> list[dict]:
     """The latest published plans, with their region and how many rows each holds."""
+    return kept(conn, read_newest_plans, limit)
+
+
+def read_newest_plans(conn: sqlite3.Connection, limit: int) -> list[dict]:
     return rows(
         conn,
         """
