@@ -135,7 +135,9 @@ def test_a_regions_indicator_shows_its_latest_figure_and_furthest_goal(national,
     page = html(national, f"/regions/{code}?lang=en")
     row = re.search(rf'<tr id="indicator-{indicator_id}">(.*?)</tr>', page, re.S).group(1)
     assert re.findall(r"#([^\"]+)\">", row) == [latest, goal]
-    assert f'href="/indicators/{indicator_id}?regions={code}"' in row
+    parent = sql.execute("SELECT parent_code FROM regions WHERE region_code = ?", [code])
+    compared = ",".join(c for c in [code, parent.fetchone()[0]] if c)
+    assert f'href="/indicators/{indicator_id}?regions={compared}"' in row  # with its parent
 
 
 def test_a_regions_plans_are_paged(db_path):
@@ -281,6 +283,8 @@ def test_the_curated_regions_have_their_pages(api):
     home = api.get("/?lang=en").get_data(as_text=True)
     assert '<a class="top" href="/regions/JJJ">Beijing-Tianjin-Hebei</a>' in home
     assert api.get("/regions/999999").status_code == 404
+    plan = api.get("/plans/baodi-st-14fyp?lang=en").get_data(as_text=True)
+    assert '<a href="/regions/120115">Baodi District</a>' in plan
 
 
 def test_a_curated_indicator_draws_every_region_as_before(api):
