@@ -198,6 +198,10 @@ def test_a_reader_chooses_the_regions_and_the_address_keeps_them(national, sql):
     too_many = html(national, f"/indicators/{indicator_id}?regions={','.join(codes)}&lang=en")
     assert chart_regions(too_many) == [names[c] for c in codes[:MAX_REGIONS]]
     assert "At most 8 regions" in too_many
+    ticked = "&".join(f"regions={c}" for c in codes)  # the picker's boxes, more than 8
+    kept = html(national, national.get(f"/indicators/{indicator_id}?{ticked}").headers["Location"])
+    assert chart_regions(kept) == [names[c] for c in codes[:MAX_REGIONS]]
+    assert "At most 8 regions" in kept
     unknown = national.get(f"/indicators/{indicator_id}?add=Atlantis&lang=en")
     assert "No region found: Atlantis" in html(national, unknown.headers["Location"])
 

@@ -141,7 +141,8 @@ def indicator(indicator_id: str):
 def comparison_url(indicator_id: str, choice) -> str:
     args = {k: v for k, v in request.args.items() if k not in ("regions", "add", "page")}
     if choice.chosen:
-        args["regions"] = ",".join(choice.codes)
+        # All that were asked for: the page draws the first few and says so.
+        args["regions"] = ",".join(choice.codes + choice.dropped)
     if choice.unknown:
         args["unknown"] = ",".join(choice.unknown)[:200]
     return f"/indicators/{indicator_id}" + ("?" + urlencode(args, safe=",") if args else "")
