@@ -40,6 +40,7 @@ def ranking(conn: sqlite3.Connection, indicator_id: str) -> list[str]:
 def read_ranking(conn: sqlite3.Connection, indicator_id: str) -> list[str]:
     regions = region_tree(conn).regions
     latest: dict[str, tuple] = {}
+    # From idx_series_indicator_region alone, without reading the table's rows.
     for code, kind, year, value in conn.execute(
         "SELECT region_code, kind, year, value FROM series WHERE indicator_id = ?", [indicator_id]
     ):
@@ -104,7 +105,9 @@ def chart_points(conn: sqlite3.Connection, indicator_id: str, codes: list[str]) 
     marks = ", ".join("?" * len(codes))
     points = rows(
         conn,
-        f"{_POINT_SQL} WHERE s.indicator_id = ? AND s.region_code IN ({marks})"
+        # By the regions' index (a few hundred rows each), not the indicator's (tens of thousands
+        # at national scale): the unary + keeps the planner off the latter.
+        f"{_POINT_SQL} WHERE +s.indicator_id = ? AND s.region_code IN ({marks})"
         " ORDER BY s.year, s.kind, s.point_id",
         [indicator_id, *codes],
     )
