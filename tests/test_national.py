@@ -295,3 +295,17 @@ def test_a_curated_indicator_draws_every_region_as_before(api):
     page = api.get("/indicators/high_tech_enterprises?lang=en").get_data(as_text=True)
     assert set(chart_regions(page)) == {"Tongzhou District", "Beijing", "Baodi District"}
     assert len(table_ids(page)) == 6 and 'rel="next"' not in page
+
+
+def test_a_rebuilt_database_is_browsed_afresh(tmp_path):
+    from portal.build.database import build_database
+    from portal.synth import synthesize_database
+
+    db = tmp_path / "portal.db"
+    build_database(db)
+    client = create_app({"PORTAL_DB": str(db), "TESTING": True}).test_client()
+    assert '<a class="top" href="/regions/JJJ">' in html(client, "/?lang=en")
+    synthesize_database(5, db, tmp_path / "synthetic")  # the same path, a new file
+    home = html(client, "/?lang=en")
+    assert '<a class="top" href="/regions/JJJ">' not in home
+    assert '<a class="top" href="/regions/320000">Jiangsu</a>' in home

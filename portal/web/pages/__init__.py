@@ -139,6 +139,7 @@ def indicator(indicator_id: str):
 
 
 def comparison_url(indicator_id: str, choice) -> str:
+    """The shareable address of a comparison: ?regions=code,code and the other parameters."""
     args = {k: v for k, v in request.args.items() if k not in ("regions", "add", "page")}
     if choice.chosen:
         # All that were asked for: the page draws the first few and says so.

@@ -38,6 +38,7 @@ def ranking(conn: sqlite3.Connection, indicator_id: str) -> list[str]:
 
 
 def read_ranking(conn: sqlite3.Connection, indicator_id: str) -> list[str]:
+    """The ranking of ranking(), read from the database."""
     regions = region_tree(conn).regions
     latest: dict[str, tuple] = {}
     # From idx_series_indicator_region alone, without reading the table's rows.

@@ -82,6 +82,7 @@ def tree(conn: sqlite3.Connection) -> RegionTree:
 
 
 def read_tree(conn: sqlite3.Connection) -> RegionTree:
+    """Every region with its parent, children, depth and counts, read from the database."""
     regions = {
         r["region_code"]: Region(
             r["region_code"], r["name_zh"], r["name_en"], r["level"], r["parent_code"] or None
@@ -127,6 +128,7 @@ def newest_plans(conn: sqlite3.Connection, limit: int = NEWEST_PLANS) -> list[di
 
 
 def read_newest_plans(conn: sqlite3.Connection, limit: int) -> list[dict]:
+    """The newest plans, read from the database (newest_plans keeps them)."""
     return rows(
         conn,
         """
