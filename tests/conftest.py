@@ -113,3 +113,57 @@ def pytest_collection_modifyitems(items):
             "test_api_contract"
         ):
             item.add_marker(pytest.mark.fuzz)
+
+
+@pytest.fixture(scope="session")
+def synthetic_db(tmp_path_factory) -> Path:
+    """A small national database from `portal synth` (3,208 regions, some 200 plans), built by
+    the real build: for the pages that must hold up at national scale."""
+    from portal.synth import synthesize_database
+
+    path = tmp_path_factory.mktemp("synthetic") / "national.db"
+    synthesize_database(SYNTHETIC_TARGETS, path)
+    return path
+
+
+SYNTHETIC_TARGETS = 2000
+
+
+@pytest.fixture(scope="session")
+def synthetic_server(synthetic_db, tmp_path_factory) -> str:
+    """gunicorn serving the synthetic database on a free port: its address."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "PORTAL_DB": str(synthetic_db),
+        "WEB_CONCURRENCY": "1",
+        "PORTAL_DOWNLOADS": str(tmp_path_factory.mktemp("synthetic-downloads")),
+    }
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "portal.web.asgi:create_app()",
+        ],
+        cwd=paths.ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("the server did not start: " + process.stderr.read().decode()[-2000:])
+    yield base
+    process.terminate()
+    process.wait(timeout=10)

@@ -91,10 +91,10 @@ def test_the_indicator_chart_draws_a_series_per_region(server, page):
 
 def test_the_language_switch_changes_the_page_and_is_remembered(server, page):
     page.goto(server + "/")
-    assert page.locator("h2").first.inner_text() == "规划"
+    assert page.locator("#regions h2").inner_text() == "按地区浏览"
     page.click("#language-switch")
     page.wait_for_load_state()
-    assert page.locator("h2").first.inner_text() == "Plans"
+    assert page.locator("#regions h2").inner_text() == "Browse by region"
     page.goto(server + "/plans/baodi-st-14fyp")
     assert page.locator("#targets h2").inner_text().startswith("Targets")
     shot(page, "plan-baodi-en")

@@ -26,6 +26,10 @@ INDEXES = [
     "CREATE INDEX idx_series_indicator_year ON series (indicator_id, year, point_id)",
     "CREATE INDEX idx_series_plan ON series (plan_id)",
     "CREATE INDEX idx_series_region ON series (region_code, year)",
+    # An indicator's regions and their latest figures, read from the index alone (the indicator
+    # page's default comparison): the table's rows are scattered over the file.
+    "CREATE INDEX idx_series_indicator_region"
+    " ON series (indicator_id, region_code, kind, year, value)",
 ]
 
 

@@ -10,7 +10,15 @@ from portal.web.security import SecureHeaders
 from portal.web.site import DATABASE_NAME, create_datasette
 
 # Paths the Flask app answers.
-FLASK_PREFIXES = ("/api/", "/static/", "/plans/", "/indicators/", "/downloads/", "/read/")
+FLASK_PREFIXES = (
+    "/api/",
+    "/static/",
+    "/plans/",
+    "/regions/",
+    "/indicators/",
+    "/downloads/",
+    "/read/",
+)
 FLASK_PATHS = (
     "/",
     "/api",

@@ -208,6 +208,60 @@ TEXT = {
     "all_indicators": ("全部指标", "All indicators"),
     "about": ("关于与方法说明", "About and method"),
     "about_short": ("关于", "About"),
+    # Regions, comparisons and paging at national scale.
+    "regions_browse": ("按地区浏览", "Browse by region"),
+    "newest_plans": ("最新规划", "Newest plans"),
+    "region_code": ("地区代码", "Region code"),
+    "region_level": ("层级", "Level"),
+    "region_part_of": ("所属地区", "Part of"),
+    "region_with_subregions": ("含下级地区", "with the regions within it"),
+    "subregions": ("下级地区", "Regions within it"),
+    "region_plans": ("本地区的规划", "Plans of this region"),
+    "region_indicators": ("本地区规划中的指标", "Indicators in this region's plans"),
+    "region_goal": ("最远目标", "Furthest goal"),
+    "level_macro-region": ("区域", "Macro-region"),
+    "level_province": ("省级", "Province"),
+    "level_prefecture": ("地级", "Prefecture"),
+    "level_district": ("市辖区", "District"),
+    "level_county": ("县级", "County"),
+    "compare_regions": ("对比地区（最多 {n} 个）", "Regions compared (up to {n})"),
+    "compare_default": (
+        "默认显示层级最高的地区，按最新数字从大到小，最多 {n} 个。",
+        "By default, the regions highest in the tree, largest latest figure first, up to {n}.",
+    ),
+    "compare_chosen": ("图中为所选地区。", "The chart shows the regions chosen."),
+    "compare_at_most": (
+        "最多对比 {n} 个地区，其余未显示。",
+        "At most {n} regions: the rest are left out.",
+    ),
+    "compare": ("对比", "Compare"),
+    "compare_reset": ("恢复默认", "Back to the default"),
+    "add_region": ("添加地区", "Add a region"),
+    "region_placeholder": ("名称或代码，如 宝坻区、120115", "name or code, e.g. Baodi, 120115"),
+    "region_unknown": ("没有找到地区：{name}", "No region found: {name}"),
+    "figures_and_goals": ("全部数字与目标", "Every figure and goal"),
+    "all_years": ("全部年份", "All years"),
+    "filter_reset": ("清除筛选", "Clear the filters"),
+    "download_all_csv": ("下载全部数字（CSV）", "Download every figure (CSV)"),
+    "download_these_csv": ("下载筛选结果（CSV）", "Download these figures (CSV)"),
+    "rows_download": ("某个规划或地区的数据", "The rows of one plan or region"),
+    "rows_download_hint": (
+        "按规划编号或地区（名称或代码）下载 CSV，由接口筛选生成。",
+        "Download a plan's or a region's rows as CSV (by plan id, or region name or code), "
+        "filtered by the API.",
+    ),
+    "rows_table": ("数据表", "Table"),
+    "plan_id": ("规划编号", "Plan id"),
+    "rows_need_filter": ("请填写规划编号或地区。", "Give a plan id or a region."),
+    "rows_by_plan_only": (
+        "任务表只能按规划下载：请填写规划编号。",
+        "Programmes are downloaded by plan: give a plan id.",
+    ),
+    "plan_unknown": ("没有找到规划：{plan}", "No plan found: {plan}"),
+    "citations_newest": (
+        "以下为最新的 {n} 个规划；每个规划的页面都给出其引用格式。",
+        "The {n} newest plans; every plan's page gives its citation.",
+    ),
 }
 
 # Each table's name, as its Table Schema gives it (schemas/*.schema.json).
@@ -222,6 +276,7 @@ COUNTS = {
     "programs": ("{n} 项任务", "{n} programme", "{n} programmes"),
     "indicators": ("{n} 个指标", "{n} indicator", "{n} indicators"),
     "results": ("找到 {n} 条结果", "{n} result", "{n} results"),
+    "plans": ("{n} 个规划", "{n} plan", "{n} plans"),
 }
 
 

@@ -18,7 +18,8 @@ from portal.exports.citation import cite_compilation, cite_plan
 from portal.release import current_release
 from portal.web import i18n, search
 from portal.web.database import data_version, get_db
-from portal.web.pages import catalog, charts, progress
+from portal.web.pages import catalog, charts, comparison, progress, regions
+from portal.web.pages.paging import requested_page, requested_year, url_with
 
 pages = Blueprint("pages", __name__)
 pages.after_request(i18n.remember)
@@ -39,6 +40,7 @@ def words():
         "comparable": i18n.comparable,
         "comparator": i18n.comparator,
         "version": data_version(),
+        "url_with": url_with,
     }
 
 
@@ -46,7 +48,30 @@ def words():
 def home():
     conn = get_db()
     return render_template(
-        "pages/home.html", plans=catalog.plans(conn), themes=catalog.themes(conn)
+        "pages/home.html",
+        plans=regions.newest_plans(conn),
+        tree=regions.tree(conn),
+        themes=catalog.themes(conn),
+    )
+
+
+@pages.route("/regions/<code>")
+def region(code: str):
+    conn = get_db()
+    tree = regions.tree(conn)
+    found = tree.regions.get(code)
+    if found is None:
+        abort(404)
+    per_page = current_app.config.get("REGION_PLANS_PER_PAGE", regions.PLANS_PER_PAGE)
+    pages = max(1, -(-found.plans // per_page))
+    page = min(requested_page(), pages)
+    return render_template(
+        "pages/region.html",
+        region=found,
+        ancestors=tree.ancestors(found),
+        plans=regions.region_plans(conn, code, page, per_page),
+        paging={"page": page, "pages": pages},
+        indicators=regions.region_indicators(conn, code),
     )
 
 
@@ -84,17 +109,56 @@ def indicator(indicator_id: str):
     found = catalog.indicator(conn, indicator_id)
     if found is None:
         abort(404)
-    points = catalog.series(conn, indicator_id)
-    chart = charts.series_chart(found, points)
+    tree = regions.tree(conn)
+    asked = comparison.requested_codes(request.args.getlist("regions"))
+    added = request.args.get("add", "")[:100]
+    choice = comparison.choose(conn, tree, indicator_id, asked, added)
+    if "add" in request.args or len(request.args.getlist("regions")) > 1:
+        # A picked comparison gets one shareable address: ?regions=code,code
+        return redirect(comparison_url(indicator_id, choice))
+    table_region = tree.find(request.args.get("region", "")[:100])
+    year = requested_year()
+    figures = comparison.figures_page(
+        conn,
+        indicator_id,
+        region=table_region.code if table_region else None,
+        year=year,
+        page=requested_page(),
+    )
+    chart = charts.series_chart(found, comparison.chart_points(conn, indicator_id, choice.codes))
     return render_template(
         "pages/indicator.html",
         indicator=found,
-        points=points,
+        points=figures.rows,
+        figures=figures,
+        choice=choice,
+        unknown=choice.unknown + [u for u in request.args.get("unknown", "").split(",") if u],
+        compared=[tree.regions[code] for code in choice.codes],
+        suggested=[
+            tree.regions[code]
+            for code in comparison.ranking(conn, indicator_id)[: comparison.MAX_REGIONS]
+            if code not in choice.codes
+        ],
+        table_region=table_region,
+        table_year=year,
+        years=comparison.years(conn, indicator_id),
+        max_regions=comparison.MAX_REGIONS,
         chart=chart,
         notes=catalog.target_notes(conn, [goal["id"] for goal in chart["in_words"]]),
-        statuses=progress.shown(points),
+        statuses=progress.shown(figures.rows),
         as_of=progress.as_of(conn),
     )
+
+
+def comparison_url(indicator_id: str, choice) -> str:
+    """The shareable address of a comparison: ?regions=code,code and the other parameters."""
+    args = {k: v for k, v in request.args.items() if k not in ("regions", "add", "page")}
+    if choice.chosen:
+        # All that were asked for: the page draws the first few and says so.
+        args["regions"] = ",".join(choice.codes + choice.dropped)
+    if choice.unknown:
+        args["unknown"] = ",".join(choice.unknown)[:200]
+    return f"/indicators/{indicator_id}" + ("?" + urlencode(args, safe=",") if args else "")
 
 
 # Hits a search page shows; the pages after it are reached by ?page=.
@@ -185,6 +249,43 @@ def about():
     )
 
 
+CITED_PLANS = 20
+# The tables a plan's or a region's rows can be downloaded from, and the filters each takes.
+ROW_TABLES = {
+    "targets": ("plan_id", "region_code"),
+    "achievements": ("plan_id", "region_code"),
+    "programs": ("plan_id",),
+    "plans": ("plan_id", "region_code"),
+}
+
+
+@pages.route("/downloads/rows")
+def download_rows():
+    """The rows of one plan or region as CSV: a redirect to the API's filtered list."""
+    conn = get_db()
+    table = request.args.get("table", "targets")
+    plan_id = request.args.get("plan", "").strip()[:100]
+    place = request.args.get("region", "").strip()[:100]
+    region = regions.tree(conn).find(place) if place else None
+    if table not in ROW_TABLES:
+        problem = i18n.t("not_found")
+    elif not plan_id and not place:
+        problem = i18n.t("rows_need_filter")
+    elif plan_id and catalog.plan(conn, plan_id) is None:
+        problem = i18n.t("plan_unknown", plan=plan_id)
+    elif place and region is None:
+        problem = i18n.t("region_unknown", name=place)
+    elif region and "region_code" not in ROW_TABLES[table]:
+        problem = i18n.t("rows_by_plan_only")
+    else:
+        problem = None
+    if problem:
+        return render_template("pages/error.html", message=problem), 400
+    args = {"plan_id": plan_id, "region_code": region.code if region else ""}
+    args = {k: v for k, v in args.items() if v} | {"format": "csv", "bom": 1}
+    return redirect(f"/api/v1/{table}?{urlencode(args)}")
+
+
 @pages.route("/downloads/")
 def downloads():
     folder = downloads_path()
@@ -211,7 +312,10 @@ def downloads():
         files=files,
         release=release,
         compilation=cite_compilation(release),
-        plans=[(p, cite_plan(p)) for p in catalog.plans(get_db())],
+        # The newest plans' citations (every plan's page gives its own): never thousands.
+        plans=[(p, cite_plan(p)) for p in regions.newest_plans(get_db(), CITED_PLANS)],
+        plans_total=sum(r.plans_within for r in regions.tree(get_db()).top),
+        cited_plans=CITED_PLANS,
         changelog=current_app.config.get("CHANGELOG_TEXT") or changelog(),
     )
 

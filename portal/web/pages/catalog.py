@@ -2,6 +2,8 @@
 
 import sqlite3
 
+from portal.web.pages.memo import kept
+
 
 def rows(conn: sqlite3.Connection, sql: str, params=()) -> list[dict]:
     return [dict(r) for r in conn.execute(sql, params)]
@@ -102,12 +104,19 @@ def indicator(conn, indicator_id: str) -> dict | None:
 
 def indicators(conn, theme_id: str | None = None) -> list[dict]:
     sql = """SELECT i.*, th.name_zh AS theme_zh, th.name_en AS theme_en,
-               th.description_zh AS theme_description_zh, th.description_en AS theme_description_en,
-               (SELECT count(*) FROM series s WHERE s.indicator_id = i.indicator_id) AS points
+               th.description_zh AS theme_description_zh, th.description_en AS theme_description_en
              FROM indicators i JOIN themes th USING (theme_id)"""
     if theme_id:
-        return rows(conn, sql + " WHERE theme_id = ? ORDER BY i.indicator_id", [theme_id])
-    return rows(conn, sql + " ORDER BY th.theme_id, i.indicator_id")
+        found = rows(conn, sql + " WHERE theme_id = ? ORDER BY i.indicator_id", [theme_id])
+    else:
+        found = rows(conn, sql + " ORDER BY th.theme_id, i.indicator_id")
+    points = kept(conn, points_by_indicator)
+    return [i | {"points": points.get(i["indicator_id"], 0)} for i in found]
+
+
+def points_by_indicator(conn) -> dict[str, int]:
+    """How many figures and goals each indicator has (counted once per file: millions of rows)."""
+    return dict(conn.execute("SELECT indicator_id, count(*) FROM series GROUP BY indicator_id"))
 
 
 def series(conn, indicator_id: str) -> list[dict]:
