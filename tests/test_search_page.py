@@ -125,3 +125,10 @@ def test_the_search_api_filters_by_plan_and_region_as_the_page_does(api):
     body = api.get("/api/v1/search?q=企业&plan_id=baodi-st-14fyp&limit=100").json
     assert body["meta"]["total"] == len(body["data"]) > 0
     assert {h["plan_id"] for h in body["data"] if h["kind"] != "indicator"} == {"baodi-st-14fyp"}
+
+
+def test_a_page_shows_which_hits_it_holds(api):
+    second = words(api.get("/search?q=专利&page=2&lang=en").text)
+    assert "21 results · Hits 21–21" in second
+    past = words(api.get("/search?q=专利&page=9&lang=en").text)
+    assert "21 results" in past and "Hits" not in past
