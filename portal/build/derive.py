@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from portal.build import progress, search_index
+from portal.build import figures, progress, search_index
 
 # Every figure and goal of an indicator as one series, one row a point, ready to draw. A table
 # rather than a view: a view of the two tables has to gather and sort every point of an
@@ -35,4 +35,5 @@ def create_derived(conn: sqlite3.Connection) -> None:
     for sql in INDEXES:
         conn.execute(sql)
     progress.create_progress(conn)
+    figures.create_figures(conn)
     search_index.create_indexes(conn)

@@ -1,12 +1,19 @@
 """Reading the built database for exports: its release and each table's rows in file order."""
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
+from portal import paths
 from portal.release import Release, current_release
-from portal.tableschema import TableSchema
+from portal.tableschema import TABLES, TableSchema, from_descriptor
+
+# Tables the build derives from the curated ones, each with its Table Schema in schemas/.
+DERIVED = ("series", "progress", "figures")
+# What a download holds: the curated tables, then the derived ones.
+PUBLISHED = TABLES + DERIVED
 
 
 def connect(db_path: Path) -> sqlite3.Connection:
@@ -39,3 +46,14 @@ def plans(db_path: Path) -> list[dict]:
     with closing(connect(db_path)) as conn:
         conn.row_factory = sqlite3.Row
         return [dict(row) for row in conn.execute("SELECT * FROM plans ORDER BY rowid")]
+
+
+def published_schemas(schemas_dir: Path | None = None) -> dict[str, TableSchema]:
+    """The Table Schema of every published table, curated then derived."""
+    directory = Path(schemas_dir or paths.SCHEMAS)
+    return {
+        name: from_descriptor(
+            name, json.loads((directory / f"{name}.schema.json").read_text(encoding="utf-8"))
+        )
+        for name in PUBLISHED
+    }

@@ -10,6 +10,7 @@ from datasette.plugins import pm
 
 from portal import paths
 from portal.build import search_index
+from portal.build.figures import figures_schema
 from portal.tableschema import load_schemas
 from portal.web import datasette_hooks
 
@@ -39,7 +40,7 @@ def load_metadata(metadata_path: Path | None = None, db_path: Path | None = None
     for table in search_index.INDEXED:
         tables.setdefault(table, {}).setdefault("fts_table", search_index.fts_table(table))
     schemas = load_schemas()
-    for name, schema in schemas.items():
+    for name, schema in [*schemas.items(), ("figures", figures_schema())]:
         columns = tables.setdefault(name, {}).setdefault("columns", {})
         for f in schema.fields:
             columns.setdefault(f.name, describe(f))
