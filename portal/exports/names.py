@@ -16,8 +16,13 @@ MAX_PART = 60
 
 def download_name(table: str, filters: Mapping[str, object], version: str, extension: str) -> str:
     """`table[-filter values…]-version.extension`, the filter values in the order given."""
+    return f"{download_stem(table, filters, version)}.{extension}"
+
+
+def download_stem(table: str, filters: Mapping[str, object], version: str) -> str:
+    """The name without its extension."""
     parts = [table, *(_part(value) for value in filters.values() if value not in (None, ""))]
-    return "-".join(p for p in [*parts, version] if p) + f".{extension}"
+    return "-".join(p for p in [*parts, version] if p)
 
 
 def _part(value: object) -> str:
