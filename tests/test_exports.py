@@ -321,7 +321,7 @@ def csv_links(api, page: str) -> list[str]:
     return [
         link.replace("&amp;", "&")
         for link in re.findall(r'href="([^"]+)"', html)
-        if "format=csv" in link
+        if "format=csv" in link or re.match(r"/downloads/\w+\.csv", link)
     ]
 
 
@@ -333,7 +333,7 @@ def test_every_csv_button_a_person_clicks_gives_a_bom_file_to_save(api, page):
     links = csv_links(api, page)
     assert links
     for link in links:
-        assert "bom=1" in link, link
+        assert "bom=1" in link or link.startswith("/downloads/"), link
         response = api.get(link)
         assert response.status_code == 200, link
         assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
@@ -343,20 +343,91 @@ def test_every_csv_button_a_person_clicks_gives_a_bom_file_to_save(api, page):
         assert response.data.startswith(b"\xef\xbb\xbf"), link
 
 
-def test_the_downloads_page_offers_a_csv_of_every_table(api):
-    links = csv_links(api, "/downloads/")
-    assert sorted(link.split("?")[0] for link in links) == sorted(f"/api/v1/{t}" for t in TABLES)
+def test_the_downloads_page_offers_a_csv_and_a_workbook_of_every_table(api, db_path):
+    html = api.get("/downloads/?lang=en").get_data(as_text=True)
+    links = re.findall(r'href="(/downloads/\w+\.(?:csv|xlsx))"', html)
+    version = data_release(db_path).version
+
+    assert sorted(set(links)) == sorted(
+        f"/downloads/{table}.{extension}" for table in PUBLISHED for extension in ("csv", "xlsx")
+    )
+    for table in PUBLISHED:
+        response = api.get(f"/downloads/{table}.csv")
+        assert response.headers["Content-Disposition"] == (
+            f'attachment; filename="{table}-{version}.csv"'
+        )
+        assert response.data.startswith(BOM)
+        rows = read_rows(response.data[3:])
+        assert rows[0] == SCHEMAS[table].field_names
+        assert len(rows) == row_count(db_path, table) + 1
 
 
-def test_a_plan_page_offers_each_of_its_tables_filtered_to_the_plan(api):
+def test_a_plan_page_offers_each_of_its_tables_filtered_to_the_plan(api, db_path):
     links = csv_links(api, "/plans/baodi-st-14fyp")
     assert sorted(links) == sorted(
-        f"/api/v1/{table}?plan_id=baodi-st-14fyp&format=csv&bom=1"
-        for table in ("targets", "achievements", "programs")
+        [
+            *(
+                f"/api/v1/{table}?plan_id=baodi-st-14fyp&format=csv&bom=1"
+                for table in ("targets", "achievements", "programs")
+            ),
+            "/downloads/figures.csv?plan_id=baodi-st-14fyp",
+        ]
     )
-    rows = read_rows(api.get(links[0]).data[3:])
-    plan = rows[0].index("plan_id")
-    assert {row[plan] for row in rows[1:]} == {"baodi-st-14fyp"}
+    version = data_release(db_path).version
+    for link in links:
+        response = api.get(link)
+        table = link.split("?")[0].rsplit("/", 1)[-1].removesuffix(".csv")
+        assert response.headers["Content-Disposition"] == (
+            f'attachment; filename="{table}-baodi-st-14fyp-{version}.csv"'
+        )
+        rows = read_rows(response.data[3:])
+        plan = rows[0].index("plan_id")
+        assert {row[plan] for row in rows[1:]} == {"baodi-st-14fyp"}
+        assert (
+            len(rows) - 1
+            == {
+                "targets": 13,
+                "achievements": 23,
+                "programs": 40,
+                "figures": 13 + 23,
+            }[table]
+        )
+
+
+def test_the_plan_and_indicator_pages_offer_their_figures_as_a_named_workbook(api, db_path):
+    version = data_release(db_path).version
+    for page, query, name in [
+        ("/plans/baodi-st-14fyp", "plan_id=baodi-st-14fyp", "baodi-st-14fyp"),
+        (
+            "/indicators/high_tech_enterprises",
+            "indicator_id=high_tech_enterprises",
+            "high_tech_enterprises",
+        ),
+    ]:
+        assert f'href="/downloads/figures.xlsx?{query}"' in api.get(page).get_data(as_text=True)
+        response = api.get(f"/downloads/figures.xlsx?{query}")
+        assert response.headers["Content-Disposition"] == (
+            f'attachment; filename="figures-{name}-{version}.xlsx"'
+        )
+        workbook = openpyxl.load_workbook(io.BytesIO(response.data))
+        sheet = workbook["figures"]
+        header = [cell.value for cell in sheet[1]]
+        column = header.index(query.split("=")[0])
+        values = {row[column] for row in sheet.iter_rows(min_row=2, values_only=True)}
+        assert workbook.sheetnames == ["README", "figures"]
+        assert values == {query.split("=")[1]}
+    assert sheet.max_row - 1 == sum(
+        1
+        for row in curated_dicts("targets") + curated_dicts("achievements")
+        if row["indicator_id"] == "high_tech_enterprises"
+    )
+
+
+def test_a_filtered_download_refuses_what_names_nothing(api):
+    assert api.get("/downloads/figures.csv?plan_id=no-such-plan").status_code == 404
+    assert api.get("/downloads/figures.csv?colour=red").status_code == 400
+    assert api.get("/downloads/regions.csv?plan_id=baodi-st-14fyp").status_code == 400
+    assert api.get("/downloads/no_such_table.csv").status_code == 404
 
 
 def test_the_api_csv_options_bom_and_safe_take_1_and_never_touch_numbers(api):

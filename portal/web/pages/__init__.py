@@ -3,7 +3,6 @@
 from flask import (
     Blueprint,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -11,8 +10,7 @@ from flask import (
 )
 
 from portal.exports import downloads_path
-from portal.exports.citation import cite_compilation, cite_plan
-from portal.release import current_release
+from portal.exports.citation import cite_plan
 from portal.web import i18n, search
 from portal.web.database import data_version, get_db
 from portal.web.pages import catalog, charts
@@ -101,43 +99,6 @@ def search_page():
     )
 
 
-@pages.route("/downloads/")
-def downloads():
-    folder = downloads_path()
-    release = current_release()
-    files = []
-    for label, latest in (
-        ("whole_package", "portal-data-latest.zip"),
-        ("workbook", "portal-data-latest.xlsx"),
-        ("database", "portal-latest.db"),
-    ):
-        versioned = latest.replace("latest", release.version)
-        path = folder / versioned
-        if path.exists():
-            files.append(
-                {
-                    "label": label,
-                    "latest": latest,
-                    "versioned": versioned,
-                    "size": path.stat().st_size,
-                }
-            )
-    return render_template(
-        "pages/downloads.html",
-        files=files,
-        release=release,
-        compilation=cite_compilation(release),
-        plans=[(p, cite_plan(p)) for p in catalog.plans(get_db())],
-        changelog=current_app.config.get("CHANGELOG_TEXT") or changelog(),
-    )
-
-
-def changelog() -> str:
-    from portal import paths
-
-    return paths.CHANGELOG.read_text(encoding="utf-8")
-
-
 @pages.route("/downloads/<name>")
 def download(name: str):
     if "/" in name or name.startswith("."):
@@ -161,3 +122,7 @@ def error_page(error):
     """An error outside the API, as a page a reader can go on from."""
     message = i18n.t("not_found") if error.code == 404 else i18n.t("error", code=error.code)
     return render_template("pages/error.html", message=message), error.code
+
+
+# Views of their own modules, on the same blueprint.
+from portal.web.pages import downloads, feeds  # noqa: E402, F401
