@@ -555,3 +555,16 @@ def test_portal_downloads_needs_a_built_database(tmp_path):
 
     assert result.exit_code == 1
     assert "run `portal build` first" in result.output
+
+
+def test_a_workbook_too_big_to_build_on_request_points_to_the_csv(api, monkeypatch):
+    from portal.web.pages import downloads
+
+    monkeypatch.setattr(downloads, "MAX_WORKBOOK_ROWS", 20)
+    too_big = api.get("/downloads/figures.xlsx")
+    small = api.get("/downloads/figures.xlsx?plan_id=bth-innovation-community-2015")
+
+    assert too_big.status_code == 400
+    assert "/downloads/figures.csv" in too_big.get_data(as_text=True)
+    assert small.status_code == 200
+    assert openpyxl.load_workbook(io.BytesIO(small.data))["figures"].max_row == 1 + 2

@@ -4,6 +4,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
+from functools import cache
 from pathlib import Path
 
 from portal import paths
@@ -48,6 +49,7 @@ def plans(db_path: Path) -> list[dict]:
         return [dict(row) for row in conn.execute("SELECT * FROM plans ORDER BY rowid")]
 
 
+@cache
 def published_schemas(schemas_dir: Path | None = None) -> dict[str, TableSchema]:
     """The Table Schema of every published table, curated then derived."""
     directory = Path(schemas_dir or paths.SCHEMAS)

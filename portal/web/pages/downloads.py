@@ -18,6 +18,9 @@ from portal.web.pages import catalog, pages
 FILTERS = {"plan_id": "plans", "indicator_id": "indicators", "region_code": "regions"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_AGE = 300
+# A workbook is built whole in memory; past this many rows (a national-scale table) the CSV,
+# streamed in constant memory, is the download to use. Excel itself stops at 1,048,576 rows.
+MAX_WORKBOOK_ROWS = 100_000
 
 FILES = (
     ("whole_package", "portal-data-latest.zip"),
@@ -111,8 +114,15 @@ def table_csv(table: str):
 def table_xlsx(table: str):
     """A table's rows, filtered, as a workbook: a README sheet, then the table's sheet."""
     filters, sql, params = _filtered(table)
+    rows = get_db().execute(f"{sql} LIMIT ?", [*params, MAX_WORKBOOK_ROWS + 1]).fetchall()
+    if len(rows) > MAX_WORKBOOK_ROWS:
+        message = (
+            f"More than {MAX_WORKBOOK_ROWS:,} rows: too many for a workbook built on request. "
+            f"Download the CSV (/downloads/{table}.csv with the same filters) or the whole "
+            "data package instead.\n"
+        )
+        return Response(message, status=400, mimetype="text/plain")
     buffer = io.BytesIO()
-    rows = get_db().execute(sql, params).fetchall()
     write_xlsx(buffer, current_app.config["PORTAL_DB"], tables=[table], rows_by_table={table: rows})
     return _attachment(
         Response(buffer.getvalue(), mimetype=XLSX),
