@@ -100,13 +100,14 @@ def test_an_english_unit_for_one(unit, one):
 
 def test_english_counts_and_units_agree_in_number(api):
     home = text(api.get("/?lang=en"))
-    assert "1 target · 104 achievements · 67 programmes" in home  # the 2016 work report
-    assert "1 targets" not in home
+    assert "0 targets · 104 achievements · 67 programmes" in home  # the 2016 work report
+    assert "0 targets · 0 achievements · 32 programmes" in home  # the BTH work plan
+    assert "0 target " not in home
     plan = text(api.get("/plans/baodi-st-14fyp?lang=en"))
     assert "1 maker space<" in plan and "1 maker spaces" not in plan
     assert "≥ 2.8% of sales revenue" in plan  # a share has no space before its sign
     chinese = text(api.get("/?lang=zh"))
-    assert "1 个目标 · 104 个成绩 · 67 项任务" in chinese
+    assert "0 个目标 · 104 个成绩 · 67 项任务" in chinese
 
 
 def test_the_language_switch_keeps_the_page_and_its_query(api):

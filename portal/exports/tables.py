@@ -1,18 +1,16 @@
 """Reading the built database for exports: its release and each table's rows in file order."""
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
 from functools import cache
 from pathlib import Path
 
-from portal import paths
 from portal.release import Release, current_release
-from portal.tableschema import TABLES, TableSchema, from_descriptor
+from portal.tableschema import DERIVED_TABLES, TABLES, TableSchema, load_schemas
 
 # Tables the build derives from the curated ones, each with its Table Schema in schemas/.
-DERIVED = ("series", "progress", "figures")
+DERIVED = DERIVED_TABLES
 # What a download holds: the curated tables, then the derived ones.
 PUBLISHED = TABLES + DERIVED
 
@@ -52,10 +50,4 @@ def plans(db_path: Path) -> list[dict]:
 @cache
 def published_schemas(schemas_dir: Path | None = None) -> dict[str, TableSchema]:
     """The Table Schema of every published table, curated then derived."""
-    directory = Path(schemas_dir or paths.SCHEMAS)
-    return {
-        name: from_descriptor(
-            name, json.loads((directory / f"{name}.schema.json").read_text(encoding="utf-8"))
-        )
-        for name in PUBLISHED
-    }
+    return load_schemas(schemas_dir, derived=True)

@@ -25,7 +25,7 @@ from portal.exports.tables import (
     table_rows,
 )
 from portal.release import Release
-from portal.tableschema import TableSchema
+from portal.tableschema import Field, TableSchema
 
 README = "README"
 MIN_WIDTH, MAX_WIDTH = 8, 60
@@ -105,19 +105,16 @@ def typed_row(sheet, schema: TableSchema, row: Sequence | Mapping) -> list:
     """A row's cells as the Table Schema types them: int, float, date or text."""
     values = [row[c] for c in schema.field_names] if isinstance(row, Mapping) else row
     return [
-        typed_value(sheet, field.type, value)
-        for field, value in zip(schema.fields, values, strict=True)
+        typed_value(sheet, field, value) for field, value in zip(schema.fields, values, strict=True)
     ]
 
 
-def typed_value(sheet, field_type: str, value):
+def typed_value(sheet, field: Field, value):
     if value is None or value == "":
         return None
-    if field_type == "integer":
-        return int(value)
-    if field_type == "number":
-        return value if isinstance(value, int | float) else float(value)
-    if field_type == "date":
+    if field.numeric:
+        return value if isinstance(value, int | float) else field.python_type(value)
+    if field.type == "date":
         return datetime.date.fromisoformat(str(value))
     return text_cell(sheet, str(value))
 

@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 
 from flask import g, request
 
+from portal.tableschema import load_schemas
+
 LANGUAGES = ("zh", "en")
 COOKIE = "lang"
 
@@ -16,14 +18,8 @@ TEXT = {
         "plans: curated row by row, in Chinese and English, every number with its source.",
     ),
     "home": ("首页", "Home"),
-    "plans": ("规划", "Plans"),
     "plan": ("规划", "Plan"),
-    "themes": ("主题", "Themes"),
-    "indicators": ("指标", "Indicators"),
     "indicator": ("指标", "Indicator"),
-    "targets": ("目标", "Targets"),
-    "achievements": ("成绩", "Achievements"),
-    "programs": ("任务", "Programmes"),
     "search": ("搜索", "Search"),
     "search_placeholder": ("例如：专利、人才 2027、high-tech", "e.g. 专利, 人才 2027, high-tech"),
     "downloads": ("下载", "Downloads"),
@@ -150,6 +146,10 @@ TEXT = {
     ),
 }
 
+# Each table's name, as its Table Schema gives it (schemas/*.schema.json).
+TEXT |= {
+    name: (schema.title_zh, schema.title) for name, schema in load_schemas(derived=True).items()
+}
 
 # How many of a thing: Chinese, then English for one and for more.
 COUNTS = {

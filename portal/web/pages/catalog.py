@@ -102,6 +102,7 @@ def indicator(conn, indicator_id: str) -> dict | None:
 
 def indicators(conn, theme_id: str | None = None) -> list[dict]:
     sql = """SELECT i.*, th.name_zh AS theme_zh, th.name_en AS theme_en,
+               th.description_zh AS theme_description_zh, th.description_en AS theme_description_en,
                (SELECT count(*) FROM series s WHERE s.indicator_id = i.indicator_id) AS points
              FROM indicators i JOIN themes th USING (theme_id)"""
     if theme_id:
