@@ -344,3 +344,19 @@ def test_datasette_json_and_csv_send_the_same_cors_headers_as_the_api(portal, ur
 
 def test_datasette_html_pages_send_no_cors_header(portal):
     assert "access-control-allow-origin" not in portal.get("/portal/targets").headers
+
+
+def test_a_release_that_added_columns_says_which(site):
+    feed = ET.fromstring(site.get("/releases.atom").data)
+    summaries = {
+        e.findtext(f"{ATOM}id").rsplit("#", 1)[1]: e.findtext(f"{ATOM}summary")
+        for e in feed.findall(f"{ATOM}entry")
+    }
+    history = {r.version: r for r in release_history()}
+
+    # 1.3.0 gave the reading pages their Chinese texts: new columns, no row added or removed.
+    added = {d.table: d.columns_added for d in history["1.3.0"].changes}
+    assert added["indicators"] == ["definition_zh"] and added["programs"] == ["summary_zh"]
+    assert "indicators +0 −0 ~0 (new columns definition_zh)" in summaries["1.3.0"]
+    # and the release before it is compared with the data as 1.2.0 published it, not 1.3.0's.
+    assert not any(d.columns_added for d in history["1.2.0"].changes if d.table != "indicators")

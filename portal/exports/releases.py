@@ -3,12 +3,15 @@
 The notes are the changelog's section under the release's heading, rendered from Markdown.
 What a release added, removed and changed comes from `portal diff` (portal.curate.diff)
 between the data of the previous release and its own: the newest release is the datasets/
-folder; an older one is the repository's last commit of the release's day (a release's data
-and its heading are committed on its date, the next release's corrections on a later one).
+folder; an older one is the repository's last commit of the release's day that came before
+the next release's heading (a release's data and heading are committed on its date; the next
+release's corrections after it, or on a later day).
 Where the repository's history is not at hand (an image built without .git), a release
 carries its notes only.
 """
 
+import os
+import re
 import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
@@ -67,7 +70,7 @@ def release_history(
 @lru_cache(maxsize=4)
 def _history(changelog: str, datasets: str, repo: str, *_identity) -> tuple[ReleaseNotes, ...]:
     found = releases(Path(changelog))
-    states = _states([r for r, _ in found], Path(datasets), Path(repo))
+    states = _states([r for r, _ in found], Path(changelog), Path(datasets), Path(repo))
     schemas = load_schemas()
     history = []
     for index, (release, notes) in enumerate(found):
@@ -89,12 +92,23 @@ def _history(changelog: str, datasets: str, repo: str, *_identity) -> tuple[Rele
     return tuple(history)
 
 
-def _states(releases: list[Release], datasets: Path, repo: Path) -> list[str] | None:
-    """Where each release's data is: the datasets folder for the newest, for the others the
-    last commit of the release's day; None without the history."""
+def _states(
+    releases: list[Release], changelog: Path, datasets: Path, repo: Path
+) -> list[str] | None:
+    """Where each release's data is: the datasets folder for the newest; for an older one, the
+    last commit of its day before the next release's heading came into the changelog. None
+    without the history."""
     states = [str(datasets)]
-    for release in releases[1:]:
-        commit = _git(repo, "rev-list", "-1", f"--before={release.date} 23:59:59 +0000", "HEAD")
+    relative = os.path.relpath(changelog.resolve(), repo.resolve())
+    for newer, release in zip(releases, releases[1:], strict=False):
+        heading = f"^## \\[?{re.escape(newer.version)}"
+        commits = _git(repo, "log", "--format=%H", "-G", heading, "--", relative)
+        if not commits:
+            return None
+        introduced = commits.split()[-1]  # the oldest: where the heading first appeared
+        commit = _git(
+            repo, "rev-list", "-1", f"--before={release.date} 23:59:59 +0000", f"{introduced}^"
+        )
         if not commit:
             return None
         states.append(commit)
