@@ -95,8 +95,8 @@ TEXT = {
         "indicator names, unit in both languages, kind, basis, year or period, comparator, "
         "value, value as printed, qualifier, section and verbatim quote, with no join needed.",
     ),
-    "figures_csv": ("全部数字 CSV", "Every number (CSV)"),
-    "figures_xlsx": ("全部数字 Excel", "Every number (Excel)"),
+    "figures_csv": ("下载全部数字（逗号分隔值文件）", "Every number (CSV)"),
+    "figures_xlsx": ("下载全部数字（电子表格）", "Every number (Excel)"),
     "package_note": (
         "数据包中的每个 CSV 都以 UTF-8 字节顺序标记开头，Excel 双击即可正确显示中文；"
         "datapackage.json 为每张表（含派生表 series、progress、figures）附有表结构。",
