@@ -14,7 +14,7 @@ from portal import paths
 # Load order: a table comes after the tables its foreign keys point to.
 TABLES = ("regions", "plans", "themes", "indicators", "targets", "achievements", "programs")
 # What the build derives from them, in the order it writes them.
-DERIVED_TABLES = ("series", "progress")
+DERIVED_TABLES = ("series", "progress", "figures")
 
 
 @dataclass(frozen=True)

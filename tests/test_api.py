@@ -278,9 +278,11 @@ def test_the_docs_page_needs_nothing_from_outside(api):
         assert api.get(source).status_code == 200, source
 
 
-def test_a_list_as_csv_is_every_matching_row_streamed(api):
+def test_a_list_as_csv_is_every_matching_row_streamed(api, db_path):
     import csv
     import io
+
+    from portal.exports import data_release
 
     json_rows = api.get("/api/v1/targets?plan_id=baodi-st-14fyp&limit=1000").json["data"]
     for response in (
@@ -289,7 +291,9 @@ def test_a_list_as_csv_is_every_matching_row_streamed(api):
     ):
         assert response.status_code == 200
         assert response.mimetype == "text/csv"
-        assert response.headers["Content-Disposition"] == 'attachment; filename="targets.csv"'
+        assert response.headers["Content-Disposition"] == (
+            f'attachment; filename="targets-baodi-st-14fyp-{data_release(db_path).version}.csv"'
+        )
         assert response.is_streamed
         rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
         assert [r["target_id"] for r in rows] == [r["target_id"] for r in json_rows]

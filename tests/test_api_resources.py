@@ -9,6 +9,7 @@ from support import read_csv
 from test_api import typed
 
 from portal import paths
+from portal.exports import data_release
 from portal.release import current_release
 from portal.tableschema import load_schemas
 from portal.web.api.v1.resources import LISTINGS, SINGULAR
@@ -176,14 +177,15 @@ def test_progress_is_the_built_progress_table_in_the_envelope(api, db_path):
 
 
 @pytest.mark.parametrize("name", list(LISTINGS))
-def test_a_collection_as_csv_is_its_curated_file_row_for_row(api, name):
+def test_a_collection_as_csv_is_its_curated_file_row_for_row(api, db_path, name):
     """Every cell as the curated CSV writes it, so a download round-trips to the same rows."""
     with open(paths.DATASETS / f"{name}.csv", encoding="utf-8", newline="") as fh:
         header, *rows = list(csv.reader(fh))
     response = api.get(f"/api/v1/{name}?format=csv")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.headers["Content-Disposition"] == f'attachment; filename="{name}.csv"'
+    version = data_release(db_path).version
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{name}-{version}.csv"'
     got_header, *got = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert got_header == header == SCHEMAS[name].field_names
     key = header.index(LISTINGS[name].key)

@@ -23,14 +23,25 @@ from portal.exports import (
 )
 from portal.exports.citation import cite_plan
 from portal.exports.csvstream import CHUNK_SIZE
-from portal.exports.tables import connect, plans, table_rows
-from portal.tableschema import TABLES, load_schemas
+from portal.exports.tables import DERIVED, PUBLISHED, connect, plans, published_schemas, table_rows
+from portal.tableschema import TABLES
 
-SCHEMAS = load_schemas()
+SCHEMAS = published_schemas()
+BOM = b"\xef\xbb\xbf"
 
 
 def read_rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+def curated_dicts(table: str) -> list[dict]:
+    header, *rows = curated_rows(table)
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def row_count(db_path, table: str) -> int:
+    with connect(db_path) as conn:
+        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
 def curated_rows(table: str) -> list[list[str]]:
@@ -58,14 +69,83 @@ def workbook(db_path, tmp_path_factory):
 # The data package
 
 
-def test_the_data_package_validates_with_frictionless(package):
+def test_the_data_package_validates_with_frictionless(package, db_path):
     report = frictionless.validate(str(package))
 
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     assert report.stats["errors"] == 0
     assert {task.name: task.stats["rows"] for task in report.tasks} == {
         table: len(curated_rows(table)) - 1 for table in TABLES
-    }
+    } | {table: row_count(db_path, table) for table in DERIVED}
+
+
+def test_every_csv_of_the_package_starts_with_a_bom_and_frictionless_reads_clean_headers(
+    package, tmp_path
+):
+    with zipfile.ZipFile(package) as archive:
+        archive.extractall(tmp_path)
+        for table in PUBLISHED:
+            assert archive.read(f"data/{table}.csv").startswith(BOM), table
+
+    resource = frictionless.Resource(str(tmp_path / "data" / "figures.csv"))
+    resource.infer()
+    assert resource.encoding == "utf-8-sig"
+    assert resource.schema.field_names == SCHEMAS["figures"].field_names
+
+
+def test_figures_has_every_target_and_achievement_with_its_names_and_unit(package):
+    with zipfile.ZipFile(package) as archive:
+        rows = read_rows(archive.read("data/figures.csv")[3:])
+    header, figures = rows[0], [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    by_id = {figure["figure_id"]: figure for figure in figures}
+    targets, achievements = curated_dicts("targets"), curated_dicts("achievements")
+    indicators = {r[0]: r for r in curated_rows("indicators")[1:]}
+
+    assert header == SCHEMAS["figures"].field_names
+    assert len(figures) == len(by_id) == len(targets) + len(achievements)
+    for target in targets:
+        figure = by_id[target["target_id"]]
+        assert figure["kind"] == "target"
+        assert figure["year"] == target["target_year"] and figure["period_start"] == ""
+        for column in ("plan_id", "region_code", "indicator_id", "value", "value_text"):
+            assert figure[column] == target[column]
+        assert figure["source_quote"] == target["source_quote"]
+    for achievement in achievements:
+        figure = by_id[achievement["achievement_id"]]
+        assert figure["kind"] == "achievement"
+        assert (figure["period_start"], figure["year"]) == (
+            achievement["period_start"],
+            achievement["period_end"],
+        )
+        assert figure["source_quote"] == achievement["source_quote"]
+    # Baodi's high-tech enterprises: 280 by 2025, with the names a journalist needs.
+    goal = next(
+        f
+        for f in figures
+        if f["indicator_id"] == "high_tech_enterprises"
+        and f["plan_id"] == "baodi-st-14fyp"
+        and f["kind"] == "target"
+    )
+    assert (goal["region_name_zh"], goal["region_name_en"]) == ("宝坻区", "Baodi District")
+    assert goal["indicator_name_zh"] == "高新技术企业"
+    assert (goal["unit"], goal["unit_en"]) == tuple(indicators["high_tech_enterprises"][4:6])
+    assert goal["plan_title_zh"] == "宝坻区科技创新“十四五”发展规划"
+    assert (goal["value"], goal["year"]) == ("280", "2025")
+
+
+def test_the_figures_schema_says_what_it_is_derived_from():
+    descriptor = SCHEMAS["figures"].descriptor
+
+    assert descriptor["derivedFrom"] == [
+        "targets",
+        "achievements",
+        "indicators",
+        "plans",
+        "regions",
+    ]
+    assert SCHEMAS["figures"].primary_key == ("figure_id",)
+    for field in SCHEMAS["figures"].fields:
+        assert field.title and field.title_zh and field.description, field.name
 
 
 def test_frictionless_checks_the_keys_and_hashes_of_the_package(package, tmp_path):
@@ -86,7 +166,7 @@ def test_the_package_holds_the_csvs_schemas_descriptor_and_documents(package):
         names = archive.namelist()
         for name in documents:
             assert archive.read(name) == (paths.DATASETS / name).read_bytes()
-        for table in TABLES:
+        for table in PUBLISHED:
             schema_file = f"schemas/{table}.schema.json"
             assert archive.read(schema_file) == (paths.SCHEMAS / schema_file[8:]).read_bytes()
 
@@ -94,8 +174,8 @@ def test_the_package_holds_the_csvs_schemas_descriptor_and_documents(package):
     assert set(names) == {
         "datapackage.json",
         *documents,
-        *(f"data/{table}.csv" for table in TABLES),
-        *(f"schemas/{table}.schema.json" for table in TABLES),
+        *(f"data/{table}.csv" for table in PUBLISHED),
+        *(f"schemas/{table}.schema.json" for table in PUBLISHED),
     }
     assert "CHANGELOG.md" in documents
 
@@ -120,21 +200,25 @@ def test_the_descriptor_names_version_licence_sources_and_schemas(package, db_pa
         f"{plan['title_zh']} · {plan['title_en']}" for plan in plans(db_path)
     ]
     assert len(descriptor["sources"]) == 5
-    for resource, table in zip(descriptor["resources"], TABLES, strict=True):
+    for resource, table in zip(descriptor["resources"], PUBLISHED, strict=True):
         assert resource["name"] == table
         assert resource["path"] == f"data/{table}.csv"
         assert (resource["format"], resource["encoding"], resource["mediatype"]) == (
             "csv",
-            "utf-8",
+            "utf-8-sig",
             "text/csv",
         )
         assert resource["schema"] == SCHEMAS[table].descriptor
 
 
-def test_every_csv_of_the_package_has_the_curated_rows(package):
+def test_every_csv_of_the_package_has_the_curated_rows(package, db_path):
     with zipfile.ZipFile(package) as archive:
         for table in TABLES:
-            assert read_rows(archive.read(f"data/{table}.csv")) == curated_rows(table), table
+            assert read_rows(archive.read(f"data/{table}.csv")[3:]) == curated_rows(table), table
+        for table in DERIVED:
+            rows = read_rows(archive.read(f"data/{table}.csv")[3:])
+            assert rows == read_rows(table_csv(db_path, table)), table
+            assert len(rows) == row_count(db_path, table) + 1
 
 
 def test_two_builds_give_identical_bytes_and_latest_is_the_version(db_path, tmp_path):
@@ -237,7 +321,7 @@ def csv_links(api, page: str) -> list[str]:
     return [
         link.replace("&amp;", "&")
         for link in re.findall(r'href="([^"]+)"', html)
-        if "format=csv" in link
+        if "format=csv" in link or re.match(r"/downloads/\w+\.csv", link)
     ]
 
 
@@ -249,7 +333,7 @@ def test_every_csv_button_a_person_clicks_gives_a_bom_file_to_save(api, page):
     links = csv_links(api, page)
     assert links
     for link in links:
-        assert "bom=1" in link, link
+        assert "bom=1" in link or link.startswith("/downloads/"), link
         response = api.get(link)
         assert response.status_code == 200, link
         assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
@@ -259,20 +343,88 @@ def test_every_csv_button_a_person_clicks_gives_a_bom_file_to_save(api, page):
         assert response.data.startswith(b"\xef\xbb\xbf"), link
 
 
-def test_the_downloads_page_offers_a_csv_of_every_table(api):
-    links = csv_links(api, "/downloads/")
-    assert sorted(link.split("?")[0] for link in links) == sorted(f"/api/v1/{t}" for t in TABLES)
+def test_the_downloads_page_offers_a_csv_and_a_workbook_of_every_table(api, db_path):
+    html = api.get("/downloads/?lang=en").get_data(as_text=True)
+    links = re.findall(r'href="(/downloads/\w+\.(?:csv|xlsx))"', html)
+    version = data_release(db_path).version
+
+    assert sorted(set(links)) == sorted(
+        f"/downloads/{table}.{extension}" for table in PUBLISHED for extension in ("csv", "xlsx")
+    )
+    for table in PUBLISHED:
+        response = api.get(f"/downloads/{table}.csv")
+        assert response.headers["Content-Disposition"] == (
+            f'attachment; filename="{table}-{version}.csv"'
+        )
+        assert response.data.startswith(BOM)
+        rows = read_rows(response.data[3:])
+        assert rows[0] == SCHEMAS[table].field_names
+        assert len(rows) == row_count(db_path, table) + 1
 
 
-def test_a_plan_page_offers_each_of_its_tables_filtered_to_the_plan(api):
+def test_a_plan_page_offers_each_of_its_tables_filtered_to_the_plan(api, db_path):
     links = csv_links(api, "/plans/baodi-st-14fyp")
     assert sorted(links) == sorted(
-        f"/api/v1/{table}?plan_id=baodi-st-14fyp&format=csv&bom=1"
-        for table in ("targets", "achievements", "programs")
+        [
+            *(
+                f"/api/v1/{table}?plan_id=baodi-st-14fyp&format=csv&bom=1"
+                for table in ("targets", "achievements", "programs")
+            ),
+            "/downloads/figures.csv?plan_id=baodi-st-14fyp",
+        ]
     )
-    rows = read_rows(api.get(links[0]).data[3:])
-    plan = rows[0].index("plan_id")
-    assert {row[plan] for row in rows[1:]} == {"baodi-st-14fyp"}
+    version = data_release(db_path).version
+    for link in links:
+        response = api.get(link)
+        table = link.split("?")[0].rsplit("/", 1)[-1].removesuffix(".csv")
+        assert response.headers["Content-Disposition"] == (
+            f'attachment; filename="{table}-baodi-st-14fyp-{version}.csv"'
+        )
+        rows = read_rows(response.data[3:])
+        plan = rows[0].index("plan_id")
+        assert {row[plan] for row in rows[1:]} == {"baodi-st-14fyp"}
+        curated = {
+            name: sum(1 for row in curated_dicts(name) if row["plan_id"] == "baodi-st-14fyp")
+            for name in ("targets", "achievements", "programs")
+        }
+        curated["figures"] = curated["targets"] + curated["achievements"]
+        assert len(rows) - 1 == curated[table]
+
+
+def test_the_plan_and_indicator_pages_offer_their_figures_as_a_named_workbook(api, db_path):
+    version = data_release(db_path).version
+    for page, query, name in [
+        ("/plans/baodi-st-14fyp", "plan_id=baodi-st-14fyp", "baodi-st-14fyp"),
+        (
+            "/indicators/high_tech_enterprises",
+            "indicator_id=high_tech_enterprises",
+            "high_tech_enterprises",
+        ),
+    ]:
+        assert f'href="/downloads/figures.xlsx?{query}"' in api.get(page).get_data(as_text=True)
+        response = api.get(f"/downloads/figures.xlsx?{query}")
+        assert response.headers["Content-Disposition"] == (
+            f'attachment; filename="figures-{name}-{version}.xlsx"'
+        )
+        workbook = openpyxl.load_workbook(io.BytesIO(response.data))
+        sheet = workbook["figures"]
+        header = [cell.value for cell in sheet[1]]
+        column = header.index(query.split("=")[0])
+        values = {row[column] for row in sheet.iter_rows(min_row=2, values_only=True)}
+        assert workbook.sheetnames == ["README", "figures"]
+        assert values == {query.split("=")[1]}
+    assert sheet.max_row - 1 == sum(
+        1
+        for row in curated_dicts("targets") + curated_dicts("achievements")
+        if row["indicator_id"] == "high_tech_enterprises"
+    )
+
+
+def test_a_filtered_download_refuses_what_names_nothing(api):
+    assert api.get("/downloads/figures.csv?plan_id=no-such-plan").status_code == 404
+    assert api.get("/downloads/figures.csv?colour=red").status_code == 400
+    assert api.get("/downloads/regions.csv?plan_id=baodi-st-14fyp").status_code == 400
+    assert api.get("/downloads/no_such_table.csv").status_code == 404
 
 
 def test_the_api_csv_options_bom_and_safe_take_1_and_never_touch_numbers(api):
@@ -296,22 +448,22 @@ def test_the_api_csv_options_bom_and_safe_take_1_and_never_touch_numbers(api):
 
 
 def test_the_workbook_has_a_readme_then_one_sheet_per_table(workbook):
-    assert workbook.sheetnames == ["README", *TABLES]
+    assert workbook.sheetnames == ["README", *PUBLISHED]
 
 
-def test_each_sheet_has_the_schema_header_frozen_and_every_row(workbook):
-    for table in TABLES:
+def test_each_sheet_has_the_schema_header_frozen_and_every_row(workbook, db_path):
+    for table in PUBLISHED:
         sheet = workbook[table]
         header = [cell.value for cell in sheet[1]]
 
         assert header == SCHEMAS[table].field_names
         assert sheet.freeze_panes == "A2"
-        assert sheet.max_row == len(curated_rows(table))
+        assert sheet.max_row == row_count(db_path, table) + 1
         assert all(sheet.column_dimensions[cell.column_letter].width >= 8 for cell in sheet[1])
 
 
 def test_numbers_are_numbers_and_dates_are_dates(workbook):
-    for table in TABLES:
+    for table in PUBLISHED:
         schema = SCHEMAS[table]
         sheet = workbook[table]
         for row in sheet.iter_rows(min_row=2):
@@ -400,3 +552,23 @@ def test_portal_downloads_needs_a_built_database(tmp_path):
 
     assert result.exit_code == 1
     assert "run `portal build` first" in result.output
+
+
+def test_a_workbook_too_big_to_build_on_request_points_to_the_csv(api, monkeypatch):
+    from collections import Counter
+
+    from portal.web.pages import downloads
+
+    figures = Counter(
+        row["plan_id"] for row in curated_dicts("targets") + curated_dicts("achievements")
+    )
+    plan, smallest = min(figures.items(), key=lambda item: item[1])
+    monkeypatch.setattr(downloads, "MAX_WORKBOOK_ROWS", smallest)
+    too_big = api.get("/downloads/figures.xlsx")
+    small = api.get(f"/downloads/figures.xlsx?plan_id={plan}")
+
+    assert sum(figures.values()) > smallest
+    assert too_big.status_code == 400
+    assert "/downloads/figures.csv" in too_big.get_data(as_text=True)
+    assert small.status_code == 200
+    assert openpyxl.load_workbook(io.BytesIO(small.data))["figures"].max_row == 1 + smallest

@@ -129,6 +129,6 @@ def test_the_search_api_filters_by_plan_and_region_as_the_page_does(api):
 
 def test_a_page_shows_which_hits_it_holds(api):
     second = words(api.get("/search?q=专利&page=2&lang=en").text)
-    assert "21 results · Hits 21–21" in second
+    assert "26 results · Hits 21–26" in second
     past = words(api.get("/search?q=专利&page=9&lang=en").text)
-    assert "21 results" in past and "Hits" not in past
+    assert "26 results" in past and "Hits" not in past

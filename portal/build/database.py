@@ -12,9 +12,9 @@ import sqlite_utils
 from portal import paths
 from portal.build.derive import create_derived
 from portal.release import Release, current_release
-from portal.validate.report import InvalidData
 from portal.tableschema import TableSchema, descriptors, load_schemas, with_derived
 from portal.validate.datasets import check_datasets
+from portal.validate.report import InvalidData
 
 # The file is written once, by one process, and checked before it is used: no journal.
 PRAGMAS = (

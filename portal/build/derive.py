@@ -3,7 +3,7 @@ created from its Table Schema (schemas/series.schema.json, schemas/progress.sche
 
 import sqlite3
 
-from portal.build import progress, search_index
+from portal.build import figures, progress, search_index
 from portal.tableschema import TableSchema
 
 # Every figure and goal of an indicator as one series, one row a point, ready to draw. A table
@@ -48,4 +48,5 @@ def create_derived(
     a year."""
     create_series(conn, schemas["series"])
     progress.create_progress(conn, schemas["progress"], as_of)
+    figures.create_figures(conn, schemas["figures"])
     search_index.create_indexes(conn)

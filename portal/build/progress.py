@@ -137,9 +137,7 @@ def create_progress(
     ):
         figures.setdefault((f["indicator_id"], f["region_code"], f["basis"]), []).append(dict(f))
     rows = [
-        assess(
-            dict(t), figures.get((t["indicator_id"], t["region_code"], t["basis"]), []), as_of
-        )
+        assess(dict(t), figures.get((t["indicator_id"], t["region_code"], t["basis"]), []), as_of)
         for t in conn.execute("SELECT * FROM targets WHERE value IS NOT NULL")
     ]
     conn.row_factory = None

@@ -11,9 +11,9 @@ from portal import paths
 from portal.exports.citation import description, licence, title
 from portal.exports.csvstream import csv_chunks
 from portal.exports.files import publish
-from portal.exports.tables import connect, data_release, plans, table_rows
+from portal.exports.tables import connect, data_release, plans, published_schemas, table_rows
 from portal.release import Release
-from portal.tableschema import TABLES, TableSchema, load_schemas
+from portal.tableschema import TableSchema
 
 NAME = "portal-data"
 LATEST = f"{NAME}-latest.zip"
@@ -53,20 +53,21 @@ def write_data_package(
     """The zip: the database's tables as data/*.csv, schemas/, datapackage.json and the docs."""
     datasets = Path(datasets or paths.DATASETS)
     schemas_dir = Path(schemas_dir or paths.SCHEMAS)
-    schemas = load_schemas(schemas_dir)
+    schemas = published_schemas(schemas_dir)
     with closing(connect(db_path)) as conn:
 
         def table_csv(name: str) -> Iterable[bytes]:
-            return csv_chunks(schemas[name].field_names, table_rows(conn, schemas[name]))
+            schema = schemas[name]
+            return csv_chunks(schema.field_names, table_rows(conn, schema), bom=True)
 
         # A first pass sizes and hashes each CSV for the descriptor, without holding it.
-        files = {f"data/{name}.csv": file_stats(table_csv(name)) for name in TABLES}
+        files = {f"data/{name}.csv": file_stats(table_csv(name)) for name in schemas}
         descriptor = package_descriptor(release, schemas, files, plans(db_path))
         entries: dict[str, Callable[[], Iterable[bytes]]] = {
-            f"data/{name}.csv": lambda name=name: table_csv(name) for name in TABLES
+            f"data/{name}.csv": lambda name=name: table_csv(name) for name in schemas
         }
         entries["datapackage.json"] = lambda: [json_bytes(descriptor)]
-        for name in TABLES:
+        for name in schemas:
             schema_file = schemas_dir / f"{name}.schema.json"
             entries[f"schemas/{schema_file.name}"] = lambda f=schema_file: [f.read_bytes()]
         for document in DOCUMENTS:
@@ -102,7 +103,8 @@ def package_descriptor(
                 "description": schema.description,
                 "format": "csv",
                 "mediatype": "text/csv",
-                "encoding": "utf-8",
+                # Each CSV starts with a byte-order mark, so that Excel reads it as UTF-8.
+                "encoding": "utf-8-sig",
                 "bytes": files[f"data/{name}.csv"][0],
                 "hash": f"sha256:{files[f'data/{name}.csv'][1]}",
                 "schema": schema.descriptor,

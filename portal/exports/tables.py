@@ -3,10 +3,16 @@
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
+from functools import cache
 from pathlib import Path
 
 from portal.release import Release, current_release
-from portal.tableschema import TableSchema
+from portal.tableschema import DERIVED_TABLES, TABLES, TableSchema, load_schemas
+
+# Tables the build derives from the curated ones, each with its Table Schema in schemas/.
+DERIVED = DERIVED_TABLES
+# What a download holds: the curated tables, then the derived ones.
+PUBLISHED = TABLES + DERIVED
 
 
 def connect(db_path: Path) -> sqlite3.Connection:
@@ -39,3 +45,9 @@ def plans(db_path: Path) -> list[dict]:
     with closing(connect(db_path)) as conn:
         conn.row_factory = sqlite3.Row
         return [dict(row) for row in conn.execute("SELECT * FROM plans ORDER BY rowid")]
+
+
+@cache
+def published_schemas(schemas_dir: Path | None = None) -> dict[str, TableSchema]:
+    """The Table Schema of every published table, curated then derived."""
+    return load_schemas(schemas_dir, derived=True)

@@ -16,9 +16,16 @@ from openpyxl.utils import get_column_letter
 
 from portal.exports.citation import cite_compilation, cite_plan, description, licence, title
 from portal.exports.csvstream import format_value
-from portal.exports.tables import connect, data_release, plans, table_rows
+from portal.exports.tables import (
+    PUBLISHED,
+    connect,
+    data_release,
+    plans,
+    published_schemas,
+    table_rows,
+)
 from portal.release import Release
-from portal.tableschema import TABLES, Field, TableSchema, load_schemas
+from portal.tableschema import Field, TableSchema
 
 README = "README"
 MIN_WIDTH, MAX_WIDTH = 8, 60
@@ -29,7 +36,7 @@ BOLD = Font(bold=True)
 def write_xlsx(
     path_or_fileobj: Path | str | BinaryIO,
     db_path: Path,
-    tables: Sequence[str] = TABLES,
+    tables: Sequence[str] = PUBLISHED,
     rows_by_table: Mapping[str, Iterable[Sequence | Mapping]] | None = None,
 ) -> None:
     """A workbook: a README sheet, then one sheet per table with typed cells and a frozen header.
@@ -38,7 +45,7 @@ def write_xlsx(
     schema column order, or mappings keyed by column name; numbers may be given as text).
     Text is always stored as text, so a cell starting with = is never a formula.
     """
-    schemas = load_schemas()
+    schemas = published_schemas()
     release = data_release(db_path)
     rows_by_table = rows_by_table or {}
     workbook = Workbook(write_only=True)

@@ -6,6 +6,7 @@ from a2wsgi import WSGIMiddleware
 
 from portal import paths
 from portal.web.app import create_app as create_flask_app
+from portal.web.cors import DataCors
 from portal.web.security import SecureHeaders
 from portal.web.site import DATABASE_NAME, create_datasette
 
@@ -18,6 +19,7 @@ FLASK_PREFIXES = (
     "/indicators/",
     "/downloads/",
     "/read/",
+    "/embed/",
 )
 FLASK_PATHS = (
     "/",
@@ -28,6 +30,10 @@ FLASK_PATHS = (
     "/about",
     "/healthz",
     "/readyz",
+    "/releases.atom",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/catalog.jsonld",
 )
 # Paths Datasette answers: the database's pages, its own pages under /-/, its index as JSON and
 # its icon. Any other path is the portal's, which answers one it does not know with its 404 page.
@@ -57,7 +63,7 @@ def create_app(db_path: Path | None = None):
     """The portal as an ASGI app, serving the database at db_path (default: $PORTAL_DB)."""
     db_path = Path(db_path or paths.database_path())
     flask_app = WSGIMiddleware(create_flask_app({"PORTAL_DB": str(db_path)}), workers=8)
-    datasette = create_datasette(db_path).app()
+    datasette = DataCors(create_datasette(db_path).app())
 
     async def portal(scope, receive, send):
         if scope["type"] == "http" and served_by_flask(scope.get("path", "")):

@@ -202,6 +202,55 @@ TEXT = {
         "The downloads have not been built: run portal downloads.",
     ),
     "compilation": ("本门户数据汇编", "This portal's compilation"),
+    # Data that travels: the figures table, release notes, feeds and embeds.
+    "figures_title": ("全部数字（一张表）", "Every number in one table"),
+    "figures_note": (
+        "figures 表把每个目标和每项成绩放在一行：规划、地区、指标名称、单位（中英文）、类别、口径、"
+        "年份或期间、比较方式、数值、原文数值、限定词、章节和原文摘录，无需关联其他表。",
+        "The figures table puts every target and every achievement on one row: plan, region, "
+        "indicator names, unit in both languages, kind, basis, year or period, comparator, "
+        "value, value as printed, qualifier, section and verbatim quote, with no join needed.",
+    ),
+    "figures_csv": ("下载全部数字（逗号分隔值文件）", "Every number (CSV)"),
+    "figures_xlsx": ("下载全部数字（电子表格）", "Every number (Excel)"),
+    "package_note": (
+        "数据包中的每个 CSV 都以 UTF-8 字节顺序标记开头，Excel 双击即可正确显示中文；"
+        "datapackage.json 为每张表（含派生表 series、progress、figures）附有表结构。",
+        "Every CSV in the package starts with a UTF-8 byte-order mark, so that Excel shows the "
+        "Chinese right; datapackage.json gives each table, the derived series, progress and "
+        "figures included, its Table Schema.",
+    ),
+    "tables_title": ("逐表下载", "Table by table"),
+    "tables_note": (
+        "文件名写明表名与数据版本；在规划或指标页面下载时还写明筛选条件，"
+        "例如 targets-baodi-st-14fyp-1.1.0.csv。",
+        "File names say the table and the data version, and the filter when a plan or "
+        "indicator page offers them, e.g. targets-baodi-st-14fyp-1.1.0.csv.",
+    ),
+    "table": ("表", "Table"),
+    "what_it_holds": ("内容", "What it holds"),
+    "derived": ("由构建生成", "derived by the build"),
+    "releases_feed": ("数据版本订阅（Atom）", "Data releases (Atom feed)"),
+    "releases_note": (
+        "每个版本与上一版本的逐行比较（portal diff），以及整理者的说明（英文）。订阅与目录：",
+        "Each release compared row by row with the one before (portal diff), and the "
+        "curators' notes. Feed and catalogue:",
+    ),
+    "release_heading": ("数据版本 {version}（{date}）", "Release {version} ({date})"),
+    "curator_notes": ("整理者说明（英文原文）", "Curators' notes"),
+    "embed_chart": ("嵌入此图表", "Embed this chart"),
+    "embed_note": (
+        "将下面的代码粘贴到网页中，即可嵌入只含图表的页面，图下附引用和返回本页的链接。",
+        "Paste this code into a web page to embed the chart alone, with the citation and a "
+        "link back to this page under it.",
+    ),
+    "embed_preview": ("预览", "Preview"),
+    "embed_every_figure": ("全部数字与原文出处", "every figure with its source"),
+    "embed_sources": ("来源", "Sources"),
+    "chart_alt_embed": (
+        "图表中的全部数字见链接页面。",
+        "Every figure in the chart is on the linked page.",
+    ),
     "not_found": ("没有这个页面。", "There is no such page."),
     "error": ("出错了（{code}）。", "Something went wrong ({code})."),
     "skip": ("跳到正文", "Skip to content"),

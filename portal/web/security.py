@@ -37,6 +37,21 @@ HIDDEN = (
 )
 
 
+# Chart-only pages that any site may frame (portal.web.pages.feeds): their own frame-ancestors,
+# and no X-Frame-Options. Every other page keeps refusing to be framed.
+EMBEDDABLE = "/embed/"
+
+
+def frame_policy(path: str, csp: str, headers: list) -> tuple[str, list]:
+    """The CSP and headers of a page as to framing: refused, except for the embeddable pages."""
+    if not path.startswith(EMBEDDABLE):
+        return csp, headers
+    return (
+        csp.replace("frame-ancestors 'none'", "frame-ancestors *"),
+        [(k, v) for k, v in headers if k != b"x-frame-options"],
+    )
+
+
 MAX_TARGET = 8190  # bytes of path and query together
 MAX_HEADER_BYTES = 16 * 1024
 MAX_HEADERS = 100
@@ -78,7 +93,8 @@ class SecureHeaders:
             return await plain(send, status, b"Request too large")
         if refused(path):
             return await plain(send, 404, b"Not found")
-        csp = (STRICT_CSP if self.strict(path) else DATASETTE_CSP).encode()
+        csp, extra = frame_policy(path, STRICT_CSP if self.strict(path) else DATASETTE_CSP, HEADERS)
+        csp = csp.encode()
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
@@ -89,7 +105,7 @@ class SecureHeaders:
                 ]
                 message = {
                     **message,
-                    "headers": headers + HEADERS + [(b"content-security-policy", csp)],
+                    "headers": headers + extra + [(b"content-security-policy", csp)],
                 }
             await send(message)
 

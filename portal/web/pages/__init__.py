@@ -249,7 +249,6 @@ def about():
     )
 
 
-CITED_PLANS = 20
 # The tables a plan's or a region's rows can be downloaded from, and the filters each takes.
 ROW_TABLES = {
     "targets": ("plan_id", "region_code"),
@@ -286,46 +285,6 @@ def download_rows():
     return redirect(f"/api/v1/{table}?{urlencode(args)}")
 
 
-@pages.route("/downloads/")
-def downloads():
-    folder = downloads_path()
-    release = current_release()
-    files = []
-    for label, latest in (
-        ("whole_package", "portal-data-latest.zip"),
-        ("workbook", "portal-data-latest.xlsx"),
-        ("database", "portal-latest.db"),
-    ):
-        versioned = latest.replace("latest", release.version)
-        path = folder / versioned
-        if path.exists():
-            files.append(
-                {
-                    "label": label,
-                    "latest": latest,
-                    "versioned": versioned,
-                    "size": path.stat().st_size,
-                }
-            )
-    return render_template(
-        "pages/downloads.html",
-        files=files,
-        release=release,
-        compilation=cite_compilation(release),
-        # The newest plans' citations (every plan's page gives its own): never thousands.
-        plans=[(p, cite_plan(p)) for p in regions.newest_plans(get_db(), CITED_PLANS)],
-        plans_total=sum(r.plans_within for r in regions.tree(get_db()).top),
-        cited_plans=CITED_PLANS,
-        changelog=current_app.config.get("CHANGELOG_TEXT") or changelog(),
-    )
-
-
-def changelog() -> str:
-    from portal import paths
-
-    return paths.CHANGELOG.read_text(encoding="utf-8")
-
-
 @pages.route("/downloads/<name>")
 def download(name: str):
     if "/" in name or name.startswith("."):
@@ -349,3 +308,7 @@ def error_page(error):
     """An error outside the API, as a page a reader can go on from."""
     message = i18n.t("not_found") if error.code == 404 else i18n.t("error", code=error.code)
     return render_template("pages/error.html", message=message), error.code
+
+
+# Views of their own modules, on the same blueprint.
+from portal.web.pages import downloads, feeds  # noqa: E402, F401

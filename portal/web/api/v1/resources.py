@@ -158,4 +158,5 @@ SINGULAR = {
     "programs": "Program",
     "series": "Series",
     "progress": "Progress",
+    "figures": "Figure",
 }

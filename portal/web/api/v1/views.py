@@ -5,6 +5,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import RAISE, ValidationError
 
+from portal.exports.names import download_stem
 from portal.web import query, search
 from portal.web.api.v1 import schemas
 from portal.web.api.v1.formats import csv_response, negotiate
@@ -86,6 +87,8 @@ def list_csv(name, listing, filters, args, sort, after, before):
     """Every matching row (or `limit` if given) as CSV, streamed from its own connection."""
     limit = args["limit"] if "limit" in request.args else None
     row_schema = schemas.ROWS[listing.table]
+    # Named after what it holds: targets-baodi-st-14fyp-1.1.0.csv
+    name = download_stem(name, filters, data_version())
     if before is not None:
         # A page before a position: read it in reverse and turn it round (it is at most `limit`).
         rows = list(
@@ -210,7 +213,7 @@ def _register_series(blp) -> None:
             if indicator is None:
                 abort(404, message=f"No indicator has indicator_id {indicator_id!r}.")
             return list_response(
-                f"{indicator_id}-series",
+                "series",
                 SERIES,
                 args,
                 fixed={"indicator_id": [indicator_id]},

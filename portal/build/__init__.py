@@ -1,0 +1,1 @@
+"""The build: CSVs loaded into a new SQLite file, derived tables added, checked, renamed."""

@@ -1,0 +1,138 @@
+"""What other sites, readers and catalogues take from the portal: the Atom feed of data
+releases, the sitemap and robots.txt, the DCAT catalogue, schema.org JSON-LD in the pages, and
+a chart-only page of an indicator that any site may frame."""
+
+import os
+
+from flask import Response, abort, current_app, render_template, request
+
+from portal.exports.catalogue import dcat_catalogue, schema_org_catalog, schema_org_dataset
+from portal.exports.citation import cite_compilation, title
+from portal.exports.releases import release_history
+from portal.release import current_release
+from portal.web import i18n
+from portal.web.database import data_version, get_db
+from portal.web.pages import catalog, charts, comparison, pages, regions
+
+ATOM = "application/atom+xml"
+JSON_LD = "application/ld+json"
+MAX_AGE = 300
+EMBED = "/embed/indicators/"
+
+
+def site_url() -> str:
+    """The portal's public address, from PORTAL_BASE_URL: feeds, sitemaps and catalogues need
+    absolute URLs, and they are never built from a request's Host header."""
+    configured = current_app.config.get("PORTAL_BASE_URL") or os.environ.get("PORTAL_BASE_URL")
+    return (configured or f"http://localhost:{os.environ.get('PORT', '8000')}").rstrip("/")
+
+
+def _cacheable(response: Response) -> Response:
+    response.cache_control.public = True
+    response.cache_control.max_age = MAX_AGE
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@pages.route("/releases.atom")
+def releases_feed():
+    """One entry per data release: its notes and what it added, removed and changed."""
+    history = release_history()
+    body = render_template("feeds/releases.xml", releases=history, base=site_url(), site=title())
+    return _cacheable(Response(body, mimetype=ATOM))
+
+
+@pages.route("/sitemap.xml")
+def sitemap():
+    """Every reading page, in both languages."""
+    conn = get_db()
+    paths = ["/", "/indicators/", "/downloads/"]
+    paths += [f"/plans/{plan['plan_id']}" for plan in catalog.plans(conn)]
+    paths += [f"/indicators/{row['indicator_id']}" for row in catalog.indicators(conn)]
+    body = render_template(
+        "feeds/sitemap.xml",
+        base=site_url(),
+        paths=paths,
+        modified=current_release().date,
+    )
+    return _cacheable(Response(body, mimetype="application/xml"))
+
+
+@pages.route("/robots.txt")
+def robots():
+    base = site_url()
+    lines = [
+        "User-agent: *",
+        # Free SQL and facets cost the server far more than a page; the tables are in the
+        # sitemap's pages and the downloads.
+        "Disallow: /portal?",
+        "Disallow: /portal.json",
+        "Disallow: /-/",
+        f"Sitemap: {base}/sitemap.xml",
+        "",
+    ]
+    return _cacheable(Response("\n".join(lines), mimetype="text/plain"))
+
+
+@pages.route("/catalog.jsonld")
+def dcat():
+    """The DCAT catalogue of the data, as JSON-LD, at a stable address."""
+    conn = get_db()
+    release = current_release()
+    document = dcat_catalogue(conn, site_url(), release, catalog.plans(conn))
+    response = current_app.json.response(document)
+    response.mimetype = JSON_LD
+    return _cacheable(response)
+
+
+@pages.app_context_processor
+def linked_data_of_the_page():
+    """schema.org JSON-LD for the page being rendered: a DataCatalog on the home page, the
+    compilation's Dataset on the downloads page, a plan's Dataset on its page."""
+
+    def linked_data() -> dict | None:
+        endpoint = request.endpoint
+        if endpoint not in ("pages.home", "pages.downloads", "pages.plan"):
+            return None
+        conn = get_db()
+        release = current_release()
+        if endpoint == "pages.home":
+            return schema_org_catalog(conn, site_url(), release)
+        if endpoint == "pages.downloads":
+            return schema_org_dataset(conn, site_url(), release)
+        plan = catalog.plan(conn, (request.view_args or {}).get("plan_id", ""))
+        return schema_org_dataset(conn, site_url(), release, plan) if plan else None
+
+    def embed_snippet(indicator_id: str) -> str:
+        url = f"{site_url()}{EMBED}{indicator_id}?lang={i18n.language()}"
+        return (
+            f'<iframe src="{url}" width="720" height="480" style="border:0" '
+            f'loading="lazy" title="{title()}"></iframe>'
+        )
+
+    return {"linked_data": linked_data, "embed_snippet": embed_snippet}
+
+
+@pages.route(f"{EMBED}<indicator_id>")
+def embed(indicator_id: str):
+    """An indicator's chart alone, for other sites to frame: the indicator page's chart, with a
+    link back to that page and the citation under it."""
+    conn = get_db()
+    found = catalog.indicator(conn, indicator_id)
+    if found is None:
+        abort(404)
+    # The indicator page's chart: its regions (by default, or ?regions= as shared), its points.
+    asked = comparison.requested_codes(request.args.getlist("regions"))
+    choice = comparison.choose(conn, regions.tree(conn), indicator_id, asked)
+    points = comparison.chart_points(conn, indicator_id, choice.codes)
+    release = current_release()
+    plans = {point["plan_id"]: i18n.pick(point, "plan") for point in points}
+    return render_template(
+        "pages/embed.html",
+        indicator=found,
+        chart=charts.series_chart(found, points),
+        page_url=f"{site_url()}/indicators/{indicator_id}",
+        compilation=cite_compilation(release),
+        sources=list(plans.values()),
+        version=data_version(),
+    )
