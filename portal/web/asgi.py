@@ -7,7 +7,7 @@ from a2wsgi import WSGIMiddleware
 from portal import paths
 from portal.web.app import create_app as create_flask_app
 from portal.web.security import SecureHeaders
-from portal.web.site import create_datasette
+from portal.web.site import create_datasette, facet_limited
 
 # Paths the Flask app answers; everything else is Datasette's.
 FLASK_PREFIXES = ("/api/", "/static/", "/plans/", "/indicators/", "/downloads/", "/read/")
@@ -18,11 +18,12 @@ def served_by_flask(path: str) -> bool:
     return path.startswith(FLASK_PREFIXES) or path in FLASK_PATHS
 
 
-def create_app(db_path: Path | None = None):
-    """The portal as an ASGI app, serving the database at db_path (default: $PORTAL_DB)."""
+def create_app(db_path: Path | None = None, base_url: str | None = None):
+    """The portal as an ASGI app, serving the database at db_path (default: $PORTAL_DB), whose
+    public address is base_url (default: $PORTAL_BASE_URL, see portal.web.security)."""
     db_path = Path(db_path or paths.database_path())
     flask_app = WSGIMiddleware(create_flask_app({"PORTAL_DB": str(db_path)}), workers=8)
-    datasette = create_datasette(db_path).app()
+    datasette = facet_limited(create_datasette(db_path).app())
 
     async def portal(scope, receive, send):
         if scope["type"] == "http" and served_by_flask(scope.get("path", "")):
@@ -30,4 +31,4 @@ def create_app(db_path: Path | None = None):
         else:
             await datasette(scope, receive, send)
 
-    return SecureHeaders(portal, strict_paths=served_by_flask)
+    return SecureHeaders(portal, strict_paths=served_by_flask, base_url=base_url)

@@ -42,10 +42,33 @@ def escape_fts(query: str) -> str:
     return search_index.fts_query(query or "") or NOTHING
 
 
+# SQLite functions that answer something about the server rather than the data: fts3_tokenizer
+# answers a process address; load_extension would load code (it is off anyway).
+REFUSED_FUNCTIONS = {"fts3_tokenizer", "load_extension"}
+# Columns read as NULL: pragma_database_list's file is the absolute path of the database.
+HIDDEN_COLUMNS = {("pragma_database_list", "file")}
+# No value longer than this (the longest in the data is well under 1 kB): a single call such as
+# printf('%.*c', 900000000, 'x') or zeroblob(1e9) allocates at once, between two checks of the
+# time limit, so only a cap on length stops it.
+MAX_VALUE_BYTES = 1_000_000
+MAX_COLUMNS = 100  # of a table, an index or a result row
+
+
+def authorize(action, name, detail, database, trigger):
+    if action == sqlite3.SQLITE_FUNCTION and (detail or "").lower() in REFUSED_FUNCTIONS:
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_READ and (name, detail) in HIDDEN_COLUMNS:
+        return sqlite3.SQLITE_IGNORE
+    return sqlite3.SQLITE_OK
+
+
 @hookimpl(trylast=True)
 def prepare_connection(conn):
     # trylast: replace Datasette's own escape_fts, which its default plugin registers first.
     conn.create_function("escape_fts", 1, escape_fts, deterministic=True)
+    conn.set_authorizer(authorize)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_COLUMN, MAX_COLUMNS)
 
 
 def classify(exception: Exception) -> tuple[int, str, str | None, dict]:

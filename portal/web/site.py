@@ -1,7 +1,12 @@
-"""The Datasette side of the portal: the database served read-only, with metadata.yml."""
+"""The Datasette side of the portal: the database served read-only, with metadata.yml, held to
+the limits a public server needs, and reopened when a new build replaces the file."""
 
+import asyncio
+import json
 import sqlite3
+import threading
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 import yaml
 from datasette.app import Datasette
@@ -12,6 +17,7 @@ from portal import paths
 from portal.build import search_index
 from portal.tableschema import load_schemas
 from portal.web import datasette_hooks
+from portal.web.database import identity_of
 
 DATABASE_NAME = "portal"
 
@@ -20,9 +26,160 @@ SETTINGS = {
     "max_returned_rows": 1000,
     "default_page_size": 50,
     "facet_time_limit_ms": 200,
+    "default_facet_size": 30,
     "allow_download": True,
     "default_cache_ttl": 300,
 }
+
+
+# Facets one request may ask for (_facet, _facet_array, _facet_date, each value counted once):
+# each runs a query of its own, and each repeats every value of its column in the answer.
+MAX_FACETS = 5
+# Bytes of values one query may hand back (on top of the 1 000-row cap): a query of long
+# generated strings stops here rather than filling the worker's memory within its time limit.
+MAX_ANSWER_BYTES = 16 * 1024 * 1024
+
+
+class AnswerTooLarge(sqlite3.DataError):
+    pass
+
+
+class BudgetCursor(sqlite3.Cursor):
+    """A cursor that stops a query whose rows hold more than MAX_ANSWER_BYTES of values."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.budget = MAX_ANSWER_BYTES
+
+    def execute(self, *args, **kwargs):
+        self.budget = MAX_ANSWER_BYTES
+        return super().execute(*args, **kwargs)
+
+    def _count(self, row):
+        if row is not None:
+            self.budget -= sum(len(v) if isinstance(v, str | bytes) else 8 for v in row)
+            if self.budget < 0:
+                raise AnswerTooLarge(
+                    f"The answer would be larger than {MAX_ANSWER_BYTES // 2**20} MB; "
+                    "ask for fewer rows or shorter values."
+                )
+        return row
+
+    def fetchone(self):
+        return self._count(super().fetchone())
+
+    def fetchmany(self, size=None):
+        rows = []
+        for _ in range(self.arraysize if size is None else size):
+            row = self.fetchone()
+            if row is None:
+                break
+            rows.append(row)
+        return rows
+
+    def fetchall(self):
+        return list(iter(self.fetchone, None))
+
+    def __next__(self):
+        row = self.fetchone()
+        if row is None:
+            raise StopIteration
+        return row
+
+
+class BudgetConnection(sqlite3.Connection):
+    def cursor(self, factory=BudgetCursor):
+        return super().cursor(factory)
+
+
+class ServedFile(Database):
+    """The database file as Datasette reads it: immutable, each thread's connection kept while
+    the file is the same, and replaced when a new build has replaced the file (another inode or
+    modification time, portal.web.database.identity_of), as the API's connections are. So the
+    whole portal serves one data version at a time, without a reload."""
+
+    def __init__(self, ds, path: Path):
+        super().__init__(ds, path=str(path), is_mutable=False)
+        self._local = threading.local()
+        self._identity = None
+
+    def connect(self, write=False):
+        assert not write, "the served file is read-only"
+        return sqlite3.connect(
+            f"file:{self.path}?immutable=1",
+            uri=True,
+            check_same_thread=False,
+            factory=BudgetConnection,
+        )
+
+    async def execute_fn(self, fn):
+        identity = identity_of(self.path)
+        if identity != self._identity:
+            if self._identity is not None:
+                await self._forget()
+            self._identity = identity
+
+        def in_thread():
+            held = getattr(self._local, "held", None)
+            if held is None or held[0] != identity:
+                if held is not None:
+                    held[1].close()
+                conn = self.connect()
+                self.ds._prepare_connection(conn, self.name)
+                self._local.held = held = (identity, conn)
+            return fn(held[1])
+
+        if self.ds.executor is None:
+            return in_thread()
+        return await asyncio.get_running_loop().run_in_executor(self.ds.executor, in_thread)
+
+    async def _forget(self):
+        """Drop what Datasette keeps about the previous file: counts, hash, size, schema."""
+        self.cached_hash = self.cached_size = self._cached_table_counts = None
+        if self.ds.internal_db_created:
+            await self.ds.get_database("_internal").execute_write(
+                "DELETE FROM databases WHERE database_name = ?", [self.name]
+            )
+
+
+def facet_limited(app):
+    """Datasette's ASGI app with each facet asked for once and at most MAX_FACETS of them."""
+
+    async def limited(scope, receive, send):
+        if scope["type"] == "http" and b"_facet" in scope.get("query_string", b""):
+            kept, seen = [], set()
+            for pair in scope["query_string"].split(b"&"):
+                name, _, value = pair.partition(b"=")
+                name = unquote_plus(name.decode("latin-1"))
+                if name.startswith("_facet") and name != "_facet_size":
+                    facet = (name, unquote_plus(value.decode("latin-1")))
+                    if facet in seen:
+                        continue
+                    seen.add(facet)
+                kept.append(pair)
+            if len(seen) > MAX_FACETS:
+                return await too_many_facets(scope, send, len(seen))
+            scope = {**scope, "query_string": b"&".join(kept)}
+        await app(scope, receive, send)
+
+    return limited
+
+
+async def too_many_facets(scope, send, count: int):
+    message = f"At most {MAX_FACETS} facets at once; this request asks for {count}."
+    if scope.get("path", "").endswith(".json"):
+        body = json.dumps({"ok": False, "error": message, "status": 400, "title": None}).encode()
+        kind = b"application/json; charset=utf-8"
+    else:
+        body, kind = message.encode(), b"text/plain; charset=utf-8"
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 400,
+            "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 # Tables the build derives, with the tables whose columns they repeat.
@@ -77,9 +234,7 @@ def create_datasette(db_path: Path | None = None) -> Datasette:
         settings=SETTINGS,
         template_dir=str(paths.TEMPLATES / "datasette"),
     )
-    datasette.add_database(
-        Database(datasette, path=str(db_path), is_mutable=False), name=DATABASE_NAME
-    )
+    datasette.add_database(ServedFile(datasette, db_path), name=DATABASE_NAME)
     if "_memory" in datasette.databases:
         datasette.remove_database("_memory")
     return datasette

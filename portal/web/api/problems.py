@@ -5,9 +5,9 @@ import logging
 
 import marshmallow as ma
 from apispec import BasePlugin
-from flask import Response, request
+from flask import Response, make_response, request
 from flask_smorest import Api as SmorestApi
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -97,10 +97,16 @@ class Api(SmorestApi):
             del self.DEFAULT_RESPONSE_CONTENT_TYPE
 
     def handle_http_exception(self, error: HTTPException):
+        response = self.error_response(error)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))  # RFC 9110 15.5.6
+        return response
+
+    def error_response(self, error: HTTPException) -> Response:
         if not request.path.startswith("/api/"):
             from portal.web.pages import error_page
 
-            return error_page(error)
+            return make_response(error_page(error))
         data = getattr(error, "data", None) or {}
         errors = data.get("errors") or flatten_errors(data.get("messages", {}))
         detail = data.get("message") or error.description
