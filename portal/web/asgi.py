@@ -7,7 +7,7 @@ from a2wsgi import WSGIMiddleware
 from portal import paths
 from portal.web.app import create_app as create_flask_app
 from portal.web.security import SecureHeaders
-from portal.web.site import create_datasette, facet_limited
+from portal.web.site import HeldToLimits, create_datasette
 
 # Paths the Flask app answers; everything else is Datasette's.
 FLASK_PREFIXES = ("/api/", "/static/", "/plans/", "/indicators/", "/downloads/", "/read/")
@@ -23,7 +23,7 @@ def create_app(db_path: Path | None = None, base_url: str | None = None):
     public address is base_url (default: $PORTAL_BASE_URL, see portal.web.security)."""
     db_path = Path(db_path or paths.database_path())
     flask_app = WSGIMiddleware(create_flask_app({"PORTAL_DB": str(db_path)}), workers=8)
-    datasette = facet_limited(create_datasette(db_path).app())
+    datasette = HeldToLimits(create_datasette(db_path).app())
 
     async def portal(scope, receive, send):
         if scope["type"] == "http" and served_by_flask(scope.get("path", "")):

@@ -27,6 +27,7 @@ SETTINGS = {
     "default_page_size": 50,
     "facet_time_limit_ms": 200,
     "default_facet_size": 30,
+    "num_sql_threads": 4,
     "allow_download": True,
     "default_cache_ttl": 300,
 }
@@ -38,6 +39,9 @@ MAX_FACETS = 5
 # Bytes of values one query may hand back (on top of the 1 000-row cap): a query of long
 # generated strings stops here rather than filling the worker's memory within its time limit.
 MAX_ANSWER_BYTES = 16 * 1024 * 1024
+# Requests running SQL of their own (sql=, _where=) that one worker runs at once, of its
+# num_sql_threads: the others are left for table pages, facets and counts.
+MAX_SQL_AT_ONCE = 2
 
 
 class AnswerTooLarge(sqlite3.DataError):
@@ -142,41 +146,64 @@ class ServedFile(Database):
             )
 
 
-def facet_limited(app):
-    """Datasette's ASGI app with each facet asked for once and at most MAX_FACETS of them."""
+class HeldToLimits:
+    """Datasette's ASGI app, with each facet asked for once and at most MAX_FACETS of them, and
+    at most MAX_SQL_AT_ONCE requests of a worker running SQL of the client's own (sql, _where)
+    at once: more are answered 503 with Retry-After at once, so that such queries, each up to
+    the time limit, never hold every one of Datasette's SQL threads and the table pages, facets
+    and API of other readers keep being answered."""
 
-    async def limited(scope, receive, send):
-        if scope["type"] == "http" and b"_facet" in scope.get("query_string", b""):
-            kept, seen = [], set()
-            for pair in scope["query_string"].split(b"&"):
-                name, _, value = pair.partition(b"=")
-                name = unquote_plus(name.decode("latin-1"))
-                if name.startswith("_facet") and name != "_facet_size":
-                    facet = (name, unquote_plus(value.decode("latin-1")))
-                    if facet in seen:
-                        continue
-                    seen.add(facet)
-                kept.append(pair)
-            if len(seen) > MAX_FACETS:
-                return await too_many_facets(scope, send, len(seen))
-            scope = {**scope, "query_string": b"&".join(kept)}
-        await app(scope, receive, send)
+    def __init__(self, app):
+        self.app = app
+        self.sql_running = 0
 
-    return limited
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope.get("query_string"):
+            return await self.app(scope, receive, send)
+        kept, facets, own_sql = [], set(), False
+        for pair in scope["query_string"].split(b"&"):
+            name, _, value = pair.partition(b"=")
+            name = unquote_plus(name.decode("latin-1"))
+            own_sql = own_sql or name in ("sql", "_where")
+            if name.startswith("_facet") and name != "_facet_size":
+                facet = (name, unquote_plus(value.decode("latin-1")))
+                if facet in facets:
+                    continue
+                facets.add(facet)
+            kept.append(pair)
+        if len(facets) > MAX_FACETS:
+            message = f"At most {MAX_FACETS} facets at once; this request asks for {len(facets)}."
+            return await refuse(scope, send, 400, message)
+        scope = {**scope, "query_string": b"&".join(kept)}
+        if not own_sql:
+            return await self.app(scope, receive, send)
+        if self.sql_running >= MAX_SQL_AT_ONCE:
+            message = "As many SQL queries as this server runs at once are running; try again."
+            return await refuse(scope, send, 503, message, [(b"retry-after", b"1")])
+        self.sql_running += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.sql_running -= 1
 
 
-async def too_many_facets(scope, send, count: int):
-    message = f"At most {MAX_FACETS} facets at once; this request asks for {count}."
+async def refuse(scope, send, status: int, message: str, headers=()):
+    """Datasette's error shape for .json, plain text for pages."""
     if scope.get("path", "").endswith(".json"):
-        body = json.dumps({"ok": False, "error": message, "status": 400, "title": None}).encode()
+        body = json.dumps({"ok": False, "error": message, "status": status, "title": None})
         kind = b"application/json; charset=utf-8"
     else:
-        body, kind = message.encode(), b"text/plain; charset=utf-8"
+        body, kind = message, b"text/plain; charset=utf-8"
+    body = body.encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 400,
-            "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())],
+            "status": status,
+            "headers": [
+                (b"content-type", kind),
+                (b"content-length", str(len(body)).encode()),
+                *headers,
+            ],
         }
     )
     await send({"type": "http.response.body", "body": body})

@@ -83,6 +83,27 @@ class CsvAlternative(BasePlugin):
                 ok["content"]["text/csv"] = {"schema": {"type": "string"}}
 
 
+class ServerLimits(BasePlugin):
+    """Document on every operation the refusals the server makes before routing
+    (portal.web.security): as every error of the API, they are application/problem+json."""
+
+    LIMITS = {
+        "414": "URI Too Long: the path and query hold more than 8,190 bytes.",
+        "431": "Request Header Fields Too Large: more than 100 headers, or 16 KiB of them.",
+        "503": "Service Unavailable: the worker is answering as many requests as it takes at "
+        "once; try again after Retry-After seconds.",
+    }
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
+        for operation in (operations or {}).values():
+            responses = operation.setdefault("responses", {})
+            for status, description in self.LIMITS.items():
+                responses.setdefault(
+                    status, {"description": description, "content": {PROBLEM_JSON: problem}}
+                )
+
+
 class Api(SmorestApi):
     """flask-smorest's Api, answering every error as problem+json."""
 
@@ -110,7 +131,7 @@ class Api(SmorestApi):
         data = getattr(error, "data", None) or {}
         errors = data.get("errors") or flatten_errors(data.get("messages", {}))
         detail = data.get("message") or error.description
-        if errors:
+        if errors and error.code == 400:
             fields = ", ".join(sorted(errors))
             detail = f"Invalid query parameter(s): {fields}."
         if isinstance(error, InternalServerError):
