@@ -99,6 +99,7 @@ def test_a_post_with_the_language_cookie_never_reaches_datasettes_csrf_check(por
     )
     assert status == 405 and read == 0
     assert headers["allow"] == "GET, HEAD, OPTIONS"
+    assert headers["connection"] == "close"  # the body is not read on either
 
 
 def test_a_body_that_stops_arriving_is_a_408(portal_app, monkeypatch):
@@ -249,6 +250,8 @@ def peak_memory_mb() -> float:
     "sql",
     [
         "select length(printf('%.*c', 900000000, 'x'))",
+        "select length(format('%.900000000c', 'x'))",
+        "select length(printf('%!.*c', '50000000', 'x'))",
         "select length(zeroblob(900000000))",
         "select printf('%.*c', 900000, 'x') from targets",
         "select " + ", ".join(f"printf('%.*c', 900000, '{i % 10}')" for i in range(90)),
@@ -265,6 +268,14 @@ def test_a_query_that_allocates_without_bound_is_stopped(portal, sql):
         assert "too big" in response.text or "larger than" in response.text
     assert peak_memory_mb() - before < 300
     assert portal.get("/api/v1/plans").status_code == 200
+
+
+def test_printf_still_formats(portal):
+    sql = (
+        "select printf('%05.2f|%s|%d%%|%.*c|%-3s|', 3.14159, 'ab', 7, 3, 'z', 'q'), format('%d', 2)"
+    )
+    response = portal.get("/portal.json", params={"sql": sql})
+    assert response.json()["rows"] == [["03.14|ab|7%|zzz|q  |", "2"]]
 
 
 def test_a_facet_asked_for_hundreds_of_times_is_computed_once(portal):

@@ -186,6 +186,8 @@ class SecureHeaders:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         path = scope.get("path", "")
+        # A refused request's body is not read on: its connection closes after the answer.
+        close = [(b"connection", b"close")] if body_expected(scope) != 0 else []
         scope = {
             **scope,
             "scheme": self.scheme,
@@ -202,12 +204,12 @@ class SecureHeaders:
             )
         if (length := body_expected(scope)) != 0:
             if length is not None and length > MAX_BODY:
-                return await refuse(send, path, 413)
+                return await refuse(send, path, 413, close)
             body = await read_body(receive, MAX_BODY, BODY_TIMEOUT)
             if body is None:
                 return None
             if isinstance(body, int):
-                return await refuse(send, path, body)
+                return await refuse(send, path, body, close)
             receive = replaying(body, receive)
         if self.in_flight >= MAX_IN_FLIGHT:
             return await refuse(send, path, 503, [(b"retry-after", b"1")])
@@ -235,7 +237,7 @@ class SecureHeaders:
 
 async def refuse(send, path: str, status: int, headers=()):
     """A refusal: application/problem+json under /api/, as every API answer; plain text
-    elsewhere. A refused body is not read on: the connection closes after the answer."""
+    elsewhere."""
     if path.startswith("/api/"):
         body = json.dumps(
             {
@@ -249,8 +251,6 @@ async def refuse(send, path: str, status: int, headers=()):
     else:
         body = f"{TITLES[status]}: {DETAILS[status]}".encode()
         kind = b"text/plain; charset=utf-8"
-    if status in (408, 413):
-        headers = [*headers, (b"connection", b"close")]
     await respond(send, status, kind, body, list(headers))
 
 
