@@ -43,6 +43,7 @@ class GuardedH11Protocol(H11Protocol):
         self.header_timer: asyncio.TimerHandle | None = None
         self.waiting_since: float | None = None
         self.draining = False
+        self.closing = False  # a response under way says Connection: close
         if not GuardedH11Protocol.files_raised:
             GuardedH11Protocol.files_raised = True
             raise_open_files(OPEN_FILES)
@@ -77,7 +78,18 @@ class GuardedH11Protocol(H11Protocol):
                 self.header_timer.cancel()
                 self.header_timer = None
             if self.draining:
-                self.cycle.keep_alive = False
+                self.close_after_response()
+
+    def close_after_response(self) -> None:
+        """Close the connection after the response under way, and say so in it (uvicorn's own
+        shutdown closes it without a word, and a client then sends its next request into a
+        closed connection)."""
+        cycle = self.cycle
+        if cycle is None or cycle.response_started:
+            return  # said at the next request's response, which the stopping worker awaits
+        cycle.keep_alive = False
+        cycle.default_headers = [*cycle.default_headers, (b"connection", b"close")]
+        self.closing = True
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
@@ -120,9 +132,11 @@ class GracefulServer(Server):
     an error. So: stop accepting, wait until each such connection has sent its request (or the
     grace has passed), and only then shut down as uvicorn does, which finishes every request.
 
-    Keep-alive connections between requests are treated alike: each is marked to close after
-    its next response, and given the same grace to send that request, so that a client on a
-    kept-alive connection is answered rather than cut off by the reload.
+    Keep-alive connections are treated alike: the response under way (or, if it has started
+    already, the next one) says Connection: close, and the worker waits the same grace for
+    each connection to get there, so that a client on a kept-alive connection is told to
+    reconnect rather than cut off by the reload. Only a connection idle for the whole grace is
+    closed without a word, as the keep-alive timeout would.
     """
 
     async def shutdown(self, sockets=None) -> None:
@@ -130,13 +144,12 @@ class GracefulServer(Server):
             server.close()
         for connection in self.server_state.connections:
             connection.draining = True
+            if hasattr(connection, "close_after_response"):
+                connection.close_after_response()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + ACCEPTED_GRACE
         while loop.time() < deadline and any(
-            getattr(connection, "cycle", True) is None
-            or getattr(connection, "draining", False)
-            and connection.idle()
-            and not connection.transport.is_closing()
+            not getattr(connection, "closing", True) and not connection.transport.is_closing()
             for connection in self.server_state.connections
         ):
             await asyncio.sleep(0.01)
