@@ -195,13 +195,12 @@ class SecureHeaders:
             + [(b"host", self.host)],
         }
         if status := too_large(scope):
-            return await refuse(send, path, status)
+            return await refuse(send, path, status, close)
         if refused(path):
-            return await refuse(send, path, 404)
+            return await refuse(send, path, 404, close)
         if not self.strict(path) and scope.get("method") not in DATASETTE_METHODS:
-            return await refuse(
-                send, path, 405, [(b"allow", ", ".join(DATASETTE_METHODS).encode())]
-            )
+            allow = (b"allow", ", ".join(DATASETTE_METHODS).encode())
+            return await refuse(send, path, 405, [allow, *close])
         if (length := body_expected(scope)) != 0:
             if length is not None and length > MAX_BODY:
                 return await refuse(send, path, 413, close)
@@ -212,7 +211,7 @@ class SecureHeaders:
                 return await refuse(send, path, body, close)
             receive = replaying(body, receive)
         if self.in_flight >= MAX_IN_FLIGHT:
-            return await refuse(send, path, 503, [(b"retry-after", b"1")])
+            return await refuse(send, path, 503, [(b"retry-after", b"1"), *close])
         csp = (STRICT_CSP if self.strict(path) else DATASETTE_CSP).encode()
 
         async def send_with_headers(message):

@@ -15,7 +15,7 @@ from uvicorn_worker import UvicornWorker
 ACCEPTED_GRACE = 2.0
 
 # Connection handling under hostile clients: timeouts, limits and shedding (GuardedH11Protocol).
-HEADER_TIMEOUT = 10.0  # seconds for a request's line and headers to arrive, from the first byte
+HEADER_TIMEOUT = 10.0  # seconds for a request's line and headers, from accept or the last response
 MAX_CONNECTIONS = 1000  # open connections a worker holds; past this the idle ones are shed
 SHED_TO = 900  # shedding closes the longest-waiting idle connections down to this many
 OPEN_FILES = 8192  # the worker's limit on open files is raised to this where the system allows
