@@ -10,11 +10,38 @@ import click
 from portal import paths
 from portal.build.database import BuildError, build_database
 from portal.curate.diff import NoPackage, diff_versions, to_json, to_markdown
-from portal.curate.extract import FIGURE_KINDS, extract, load_indicators, load_plan, write_drafts
+from portal.curate.extract import (
+    FIGURE_KINDS,
+    extract,
+    load_glossary,
+    load_indicators,
+    load_plan,
+    write_drafts,
+)
+from portal.curate.review import render_review
 from portal.release import NoRelease
 from portal.validate.datasets import validate_datasets
 from portal.validate.provenance import check_quotes
 from portal.validate.report import InvalidData, Report
+
+
+def db_option(help: str, required: bool = False):
+    """--db PATH: a database file."""
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        required=required,
+        help=help,
+    )
+
+
+def datasets_option(help: str):
+    """--datasets DIR: a folder of curated CSVs."""
+    return click.option(
+        "--datasets", type=click.Path(file_okay=False, path_type=Path), default=None, help=help
+    )
 
 
 @click.group()
@@ -44,12 +71,7 @@ def print_report(report: Report, output_format: str) -> None:
 
 
 @cli.command()
-@click.option(
-    "--datasets",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder of the CSVs (default: datasets/).",
-)
+@datasets_option("Folder of the CSVs (default: datasets/).")
 @click.option(
     "--sources",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
@@ -85,11 +107,8 @@ def validate(datasets, sources, output_format):
     default=None,
     help="CSV file to write (default: standard output).",
 )
-@click.option(
-    "--datasets",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder of the CSVs whose plans and indicators guide the guesses (default: datasets/).",
+@datasets_option(
+    "Folder of the CSVs whose plans and indicators guide the guesses (default: datasets/)."
 )
 @click.option(
     "--year",
@@ -98,12 +117,24 @@ def validate(datasets, sources, output_format):
     help="Year the plan was written: figures of earlier years are achievements, of this year "
     "or later targets (default: from plans.csv).",
 )
-def extract_command(source, plan_id, out, datasets, year):
+@click.option(
+    "--html",
+    "html_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the review view: the text with every draft highlighted in place, its fields "
+    "beside it, and the sentences with a number and no draft.",
+)
+def extract_command(source, plan_id, out, datasets, year, html_out):
     """Draft rows from a plan's text for review: each figure with its sentence, and the headings."""
     plan = load_plan(plan_id, datasets)
     if year:
         plan = replace(plan, written=year)
-    drafts = extract(source.read_text(encoding="utf-8"), plan, load_indicators(datasets))
+    text = source.read_text(encoding="utf-8")
+    drafts = extract(text, plan, load_indicators(datasets), load_glossary(datasets))
+    if html_out:
+        html_out.write_text(render_review(text, drafts, plan_id, source.name), encoding="utf-8")
+        click.echo(f"review view written to {html_out}", err=True)
     if out:
         with open(out, "w", encoding="utf-8", newline="") as fh:
             write_drafts(drafts, fh)
@@ -144,19 +175,8 @@ def diff_command(old, new, output_format):
 
 
 @cli.command()
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Database to write (default: $PORTAL_DB or build/portal.db).",
-)
-@click.option(
-    "--datasets",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder of the CSVs (default: datasets/).",
-)
+@db_option("Database to write (default: $PORTAL_DB or build/portal.db).")
+@datasets_option("Folder of the CSVs (default: datasets/).")
 def build(db_path, datasets):
     """Validate the CSVs and build the database; on any problem the old database stays."""
     try:
@@ -172,13 +192,7 @@ def build(db_path, datasets):
 
 
 @cli.command()
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Database to export (default: $PORTAL_DB or build/portal.db).",
-)
+@db_option("Database to export (default: $PORTAL_DB or build/portal.db).")
 @click.option(
     "--out",
     "out_dir",
@@ -201,19 +215,8 @@ def downloads(db_path, out_dir):
 
 @cli.command()
 @click.option("--targets", type=click.IntRange(min=1), required=True, help="Targets to write.")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="Database to build (never the curated one's default: name it).",
-)
-@click.option(
-    "--datasets",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder for the synthetic CSVs and schemas (default: beside the database).",
-)
+@db_option("Database to build (never the curated one's default: name it).", required=True)
+@datasets_option("Folder for the synthetic CSVs and schemas (default: beside the database).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same data.")
 def synth(targets, db_path, datasets, seed):
     """Write a synthetic national dataset of TARGETS targets and build it, for benchmarks.

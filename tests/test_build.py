@@ -47,7 +47,7 @@ def test_a_bad_row_publishes_nothing_and_keeps_the_previous_database(tmp_path, d
     before = digest(db)
     with open(datasets / "targets.csv", "a", encoding="utf-8") as fh:
         fh.write(
-            "broken-t001,no-such-plan,high_tech_enterprises,110112,soon,>,1,1家,,stock,一,quote,\n"
+            "broken-t001,no-such-plan,high_tech_enterprises,110112,soon,>,1,1家,,stock,一,quote,,\n"
         )
 
     with pytest.raises(InvalidData) as raised:

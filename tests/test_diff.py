@@ -44,6 +44,7 @@ PROGRAM = {
     "title_zh": "集聚创新主体添动力",
     "title_en": "Gather innovators",
     "summary_en": "",
+    "summary_zh": "",
     "section": "二、（一）",
     "source_quote": "（一）集聚创新主体添动力",
 }

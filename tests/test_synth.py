@@ -84,3 +84,22 @@ def test_synth_refuses_to_overwrite_the_portals_own_database(monkeypatch, tmp_pa
     assert result.exit_code != 0
     assert "the portal's own database" in result.output
     assert not (tmp_path / "portal.db").exists()
+
+
+def test_the_openapi_document_describes_the_database_served(synthetic, db_path):
+    """The curated schemas list the five plans; a synthetic database's document lists none."""
+    db, _ = synthetic
+    curated = create_app({"PORTAL_DB": str(db_path)}).test_client()
+    national = create_app({"PORTAL_DB": str(db)}).test_client()
+    for client, five_plans in ((curated, True), (national, False)):
+        components = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+        plan_id = components["Target"]["properties"]["plan_id"]
+        assert ("enum" in plan_id) is five_plans
+        if five_plans:
+            with sqlite3.connect(db_path) as conn:
+                plans = {row[0] for row in conn.execute("SELECT plan_id FROM plans")}
+            assert set(plan_id["enum"]) == plans
+        # vocabularies hold for any database
+        assert "enum" in components["Target"]["properties"]["comparator"]
+        assert "enum" in components["Progress"]["properties"]["comparator"]
+        assert "enum" in components["Progress"]["properties"]["status"]

@@ -65,7 +65,10 @@ def test_a_missing_column_is_named(datasets):
 
 
 def test_a_row_with_too_many_cells_is_reported(datasets):
-    rewrite(datasets / "themes.csv", lambda text: text + "extra,额外,Extra,Extra theme.,surplus\n")
+    rewrite(
+        datasets / "themes.csv",
+        lambda text: text + "extra,额外,Extra,Extra theme.,额外主题。,surplus\n",
+    )
     problems = validate_datasets(datasets).problems
     assert [(p.file, p.code) for p in problems] == [("themes.csv", "extra-cell")]
 
@@ -109,5 +112,9 @@ def test_a_percentage_cannot_be_filed_under_a_count(datasets):
         ),
     )
     problems = validate_datasets(datasets).problems
-    assert [(p.column, p.code) for p in problems] == [("indicator_id", "rule-error")]
+    # a share on a count of enterprises (stock) breaks the one-basis rule too
+    assert [(p.column, p.code) for p in problems] == [
+        ("indicator_id", "rule-error"),
+        ("basis", "rule-error"),
+    ]
     assert "%" in problems[0].message

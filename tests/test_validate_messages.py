@@ -115,13 +115,13 @@ CASES = {
          "Hint: add it to indicators.csv or correct the reference"],
     ),
     "extra-cell": (
-        lambda d: append_line(d, "themes", "extra,额外,Extra,Extra theme.,surplus"),
-        ["themes.csv, row {row}: extra-cell: the row has 5 cells, the header 4. "
+        lambda d: append_line(d, "themes", "extra,额外,Extra,Extra theme.,额外主题。,surplus"),
+        ["themes.csv, row {row}: extra-cell: the row has 6 cells, the header 5. "
          "Hint: a comma inside a text must be within double quotes"],
     ),
     "missing-cell": (
         lambda d: append_line(d, "themes", "extra,额外,Extra"),
-        ["themes.csv, row {row}: missing-cell: the row has 3 cells, the header 4. "
+        ["themes.csv, row {row}: missing-cell: the row has 3 cells, the header 5. "
          "Hint: a comma inside a text must be within double quotes"],
     ),
     "format-error": (
@@ -148,8 +148,8 @@ CASES = {
     "header-error (order)": (
         lambda d: rewrite(d, "themes", swap_first_columns),
         ["themes.csv, row 1: header-error: the columns are not in the schema's order "
-         "(found 'name_zh,theme_id,name_en,description_en'). "
-         "Hint: order them theme_id,name_zh,name_en,description_en"],
+         "(found 'name_zh,theme_id,name_en,description_en,description_zh'). "
+         "Hint: order them theme_id,name_zh,name_en,description_en,description_zh"],
     ),
     "header-error (no header)": (
         lambda d: rewrite(d, "targets", lambda t: ""),
@@ -165,7 +165,7 @@ CASES = {
         lambda d: (d / "targets.csv").write_bytes(
             (d / "targets.csv").read_text(encoding="utf-8").encode("gb18030")
         ),
-        ["targets.csv, row 2: encoding-error: the file is not valid UTF-8 (byte 221). "
+        ["targets.csv, row 2: encoding-error: the file is not valid UTF-8 (byte 229). "
          "Hint: save the file as UTF-8"],
     ),
     "rule-error (qualitative with a value)": (

@@ -13,10 +13,8 @@ from portal import paths
 from portal.build.derive import create_derived
 from portal.release import Release, current_release
 from portal.validate.report import InvalidData
-from portal.tableschema import TableSchema, load_schemas
+from portal.tableschema import TableSchema, descriptors, load_schemas, with_derived
 from portal.validate.datasets import check_datasets
-
-PYTHON_TYPES = {"string": str, "integer": int, "number": float, "date": str}
 
 # The file is written once, by one process, and checked before it is used: no journal.
 PRAGMAS = (
@@ -157,10 +155,17 @@ def write_database(
             for columns in [fk.fields[:1] for fk in schema.foreign_keys] + INDEXED.get(name, []):
                 db[name].create_index(columns, if_not_exists=True)
         watch.lap("indexes")
-        create_derived(conn)
+        everything = with_derived(schemas)
+        create_derived(conn, everything)
         conn.executemany(
             "INSERT INTO portal_meta (key, value) VALUES (?, ?)",
-            [("data_version", release.version), ("data_date", release.date)],
+            [
+                ("data_version", release.version),
+                ("data_date", release.date),
+                # What the file holds, as the schemas it was built with (a synthetic dataset's
+                # are wider than the curated ones): the API describes the file it serves.
+                ("schemas", descriptors(everything)),
+            ],
         )
         conn.execute("COMMIT")
         watch.lap("derived tables")
@@ -180,7 +185,7 @@ def create_table(db: sqlite_utils.Database, schema: TableSchema) -> None:
     """A table with its schema's types, NOT NULLs, primary key and foreign keys."""
     foreign_keys = [(fk.fields[0], fk.table, fk.columns[0]) for fk in schema.foreign_keys]
     db[schema.name].create(
-        {f.name: PYTHON_TYPES[f.type] for f in schema.fields},
+        {f.name: f.python_type for f in schema.fields},
         pk=schema.primary_key[0] if len(schema.primary_key) == 1 else schema.primary_key,
         not_null={f.name for f in schema.fields if f.required},
         foreign_keys=foreign_keys,

@@ -11,28 +11,10 @@ The build writes these into the `progress` table, which the pages and the API bo
 
 import sqlite3
 
-STATUSES = ("achieved", "on_track", "needs_acceleration", "no_trend", "no_baseline")
+from portal.tableschema import TableSchema, load_schemas
 
-CREATE = """
-CREATE TABLE progress (
-    target_id TEXT PRIMARY KEY REFERENCES targets(target_id),
-    plan_id TEXT NOT NULL REFERENCES plans(plan_id),
-    indicator_id TEXT NOT NULL REFERENCES indicators(indicator_id),
-    region_code TEXT NOT NULL REFERENCES regions(region_code),
-    target_year INTEGER NOT NULL,
-    comparator TEXT NOT NULL,
-    target_value REAL NOT NULL,
-    baseline_id TEXT REFERENCES achievements(achievement_id),
-    baseline_year INTEGER,
-    baseline_value REAL,
-    earliest_id TEXT REFERENCES achievements(achievement_id),
-    earliest_year INTEGER,
-    earliest_value REAL,
-    growth_needed REAL,
-    growth_achieved REAL,
-    status TEXT NOT NULL
-)
-"""
+# The statuses, in the order a reader meets them; the schema's enum is their definition.
+STATUSES = tuple(load_schemas(derived=True)["progress"].field("status").enum)
 
 
 def cagr(start: float, end: float, years: int) -> float | None:
@@ -114,9 +96,9 @@ def assess(target: dict, figures: list[dict]) -> dict:
     return row
 
 
-def create_progress(conn: sqlite3.Connection) -> None:
+def create_progress(conn: sqlite3.Connection, schema: TableSchema) -> None:
     """The progress table: one row per numeric target."""
-    conn.execute(CREATE)
+    conn.execute(schema.create_sql())
     conn.row_factory = sqlite3.Row
     figures: dict[tuple, list[dict]] = {}
     for f in conn.execute(
@@ -129,11 +111,10 @@ def create_progress(conn: sqlite3.Connection) -> None:
         for t in conn.execute("SELECT * FROM targets WHERE value IS NOT NULL")
     ]
     conn.row_factory = None
-    if rows:
-        columns = list(rows[0])
-        conn.executemany(
-            f"INSERT INTO progress ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            [list(r.values()) for r in rows],
-        )
+    columns = schema.field_names
+    conn.executemany(
+        f"INSERT INTO progress ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        [[r[c] for c in columns] for r in rows],
+    )
     for column in ("plan_id", "indicator_id", "region_code", "status"):
         conn.execute(f"CREATE INDEX idx_progress_{column} ON progress ({column})")

@@ -47,13 +47,14 @@ INDEXED = {
     "indicators": (
         "indicator_id",
         "t.name_zh || ' ' || t.name_en",
-        f"t.definition_en || ' ' || t.unit || ' ' || t.unit_en || ' ' || {_THEME_NAMES}",
+        f"t.definition_zh || ' ' || t.definition_en || ' ' || t.unit || ' ' || t.unit_en || ' ' || "
+        f"{_THEME_NAMES}",
         "JOIN themes th USING (theme_id)",
     ),
     "programs": (
         "program_id",
         "t.title_zh || ' ' || t.title_en",
-        "t.summary_en || ' ' || t.source_quote",
+        "t.summary_zh || ' ' || t.summary_en || ' ' || t.source_quote",
         "",
     ),
     "targets": (

@@ -7,12 +7,20 @@ correct or drop it quickly; nothing here is published without review.
 import csv
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TextIO
 
 from portal import paths
-from portal.curate import numbers
+from portal.curate import numbers, pairing, years
+from portal.curate.indicators import (
+    Indicator,
+    guess_indicator,
+    ratio_unit,
+    read_glossary,
+    subject_of,
+    suggest_id,
+)
 
 FIGURE_KINDS = ("target", "achievement")
 LEVELS = ("pillar", "task", "measure")
@@ -38,9 +46,12 @@ class Draft:
     title_zh: str = ""
     source_quote: str = ""
     note: str = ""
+    suggested_indicator: str = ""
+    # Where the draft was read: line of the text, start and end in the stripped line.
+    at: tuple[int, int, int] | None = field(default=None, compare=False, repr=False)
 
 
-COLUMNS = tuple(f.name for f in fields(Draft))
+COLUMNS = tuple(f.name for f in fields(Draft) if f.name != "at")
 
 
 @dataclass(frozen=True)
@@ -52,13 +63,6 @@ class Plan:
     period_end: int | None = None
 
 
-@dataclass(frozen=True)
-class Indicator:
-    indicator_id: str
-    name_zh: str
-    unit: str
-
-
 _QUALIFIERS_BEFORE = tuple("突破 超过 达到 不到 不足 不少于 至少 近 约 力争 达".split())
 # The comparator a qualifier implies, as the curated rows use them.
 COMPARATORS = (
@@ -66,7 +70,8 @@ COMPARATORS = (
     | dict.fromkeys("以上 达到 达 至少 不少于 力争".split(), ">=")
     | dict.fromkeys("近 约 左右".split(), "~")
     | dict.fromkeys("不到 不足".split(), "<")
-    | dict.fromkeys("以内 以下".split(), "<=")
+    | dict.fromkeys("以内 以下 前".split(), "<=")
+    | {"第": "="}
 )
 
 
@@ -82,12 +87,6 @@ _HEADINGS = (
 _SENTENCE_END = re.compile(r"[。!?;]")
 _LONG_SENTENCE = 120
 _MAX_TITLE = 40
-_FIVE_YEAR_PLANS = {"一": 2006, "二": 2011, "三": 2016, "四": 2021, "五": 2026}
-_TIME = re.compile(
-    rf"(?P<start>{numbers.YEAR})\s*[-—–~至到]\s*(?P<end>{numbers.YEAR})年"
-    rf"|(?P<year>{numbers.YEAR})年"
-    r"|十(?P<plan>[一二三四五])五”?(?P<plan_end>末)?"
-)
 _TARGET_WORDS = ("力争", "目标", "预计", "确保", "到20")
 _PAST_WORDS = ("截至", "截止", "累计", "已", "期间", "先后")
 _TARGET_HEADINGS = ("目标", "任务", "措施", "工程", "计划")
@@ -101,35 +100,208 @@ class _Heading:
     title: str
 
 
-def extract(text: str, plan: Plan, indicators: Iterable[Indicator] = ()) -> list[Draft]:
-    """Draft targets, achievements and programs from a plan's text, in the order of the text."""
-    indicators = list(indicators)
-    drafts: list[Draft] = []
-    stack: list[_Heading] = []
-    for raw in text.splitlines():
-        line = raw.strip()
+def extract(
+    text: str,
+    plan: Plan,
+    indicators: Iterable[Indicator] = (),
+    glossary: dict[str, str] | None = None,
+) -> list[Draft]:
+    """Draft targets, achievements and programs from a plan's text, in the order of the text.
+
+    `glossary` (zh → en, from datasets/README.md) names a new indicator's suggested id.
+    """
+    reader = _Reader(plan, list(indicators), text.splitlines(), glossary or {})
+    for number, raw in enumerate(text.splitlines()):
+        reader.read(raw.strip(), number)
+    return reader.drafts
+
+
+class _Reader:
+    """Reads a plan line by line, keeping the heading path and the goal years stated so far."""
+
+    def __init__(self, plan, indicators: list[Indicator], lines: list[str], glossary):
+        self.plan, self.indicators, self.glossary = plan, indicators, glossary
+        self.drafts: list[Draft] = []
+        self.stack: list[_Heading] = []
+        self.governing = years.Governing()
+        self.horizon, self.horizon_note = _horizon(plan, lines)
+
+    def read(self, line: str, number: int = 0) -> None:
         half = numbers.half_width(line)
         heading = _heading(half, line)
         if heading:
-            stack = stack[: _depth(stack, heading.style)] + [heading]
-            drafts.append(
+            depth = _depth(self.stack, heading.style)
+            self.stack = self.stack[:depth] + [heading]
+            self.governing.enter(depth, years.find_times(numbers.half_width(heading.title)))
+            self.drafts.append(
                 Draft(
                     "program",
-                    plan.plan_id,
-                    section=_section(stack),
-                    level=LEVELS[min(len(stack), 3) - 1],
+                    self.plan.plan_id,
+                    section=_section(self.stack),
+                    level=LEVELS[min(len(self.stack), 3) - 1],
                     title_zh=heading.title,
                     source_quote=_heading_quote(half, line),
+                    at=(number, 0, len(_heading_quote(half, line))),
                 )
             )
-        previous_end = 0
-        for figure in numbers.find_figures(half):
-            span = _sentence_span(half, figure.start)
-            drafts.append(
-                _figure_draft(figure, line, half, span, previous_end, plan, stack, indicators)
+        times = years.find_times(half)
+        figures = numbers.find_figures(half)
+        paired = pairing.respectively(half, figures)
+        previous_end, previous = 0, None
+        for index, figure in enumerate(figures):
+            line_figure = _LineFigure(line, half, figure, times, previous_end, paired.get(index))
+            line_figure.previous = previous
+            draft = self._figure_draft(line_figure, figures)
+            draft.at = (number, figure.start, figure.end)
+            self.drafts.append(draft)
+            indicator = next(
+                (i for i in self.indicators if i.indicator_id == draft.indicator_id), None
             )
-            previous_end = figure.end
-    return drafts
+            previous = (figure.end, indicator)
+            previous_end = figure.end + (len(line_figure.after) if line_figure.uses_after else 0)
+        self.governing.state(len(self.stack), years.last_goal(times, self.plan.written))
+
+    def _figure_draft(self, f: "_LineFigure", figures: list[numbers.Figure]) -> Draft:
+        figure, half, plan = f.figure, f.half, self.plan
+        sentence_start, sentence_end = f.span
+        before = half[sentence_start : figure.start]
+        note = [figure.note] if figure.note else []
+        printed = years.year_of_figure(f.times, sentence_start, figure.start, plan.written)
+        if figure.year:
+            time = (figure.year, figure.year)
+        elif printed:
+            time = printed.span
+        elif self.governing.current():
+            time = self.governing.current().span
+            note.append(f"year from {self.governing.current().text} earlier in the section")
+        else:
+            time = None
+        printed_time = printed.span if printed and printed.start >= sentence_start else None
+        kind = _guess_kind(time, before, self.stack, plan)
+        printed_unit = numbers.printed_unit(figure.text) or ""
+        subject, window = f.subject(figures)
+        indicator, f.uses_after = guess_indicator(
+            subject, window, printed_unit, self.indicators, f.after, f.clause
+        )
+        if f.previous and _CHANGE_TO.fullmatch(half[f.previous[0] : figure.start]):
+            # 由201558家增加到151家: the end of a change counts what its start counts.
+            indicator = f.previous[1]
+        unit = _output_unit(figure, printed_unit, indicator, f.clause)
+        value = ""
+        if figure.quantity is not None:
+            converted = numbers.in_unit(figure.text, unit) if unit else figure.quantity
+            value = _format(converted)
+        qualifier = figure.qualifier or _qualifier_before(f.clause)
+        basis = _guess_basis(printed_unit, before, f.clause, printed_time)
+        if "/" in unit:
+            basis = "share"
+        year, period_start = "", ""
+        if time:
+            year = str(time[1])
+            if kind == "achievement":
+                # A total or a growth rate covers the period; a stock is counted at its end.
+                period_start = str(time[0] if basis in ("cumulative", "growth") else time[1])
+        elif kind == "target" and self.horizon:
+            year = str(self.horizon)
+            note.append(self.horizon_note)
+        if not printed_unit and figure.quantity is not None:
+            note.append("no unit printed")
+        named = subject or f.after
+        suggestion = ""
+        if self.indicators and not indicator and named:
+            note.append(f"no indicator of the catalogue fits “{named}”")
+            suggestion = suggest_id(subject + f.after, printed_unit, self.indicators, self.glossary)
+        quote_start, quote_end = _quote_span(half, f.span, figure)
+        return Draft(
+            kind,
+            plan.plan_id,
+            section=_section(self.stack),
+            indicator_id=indicator.indicator_id if indicator else "",
+            value=value,
+            value_text=f.line[figure.start : figure.end],
+            unit=unit,
+            qualifier_zh=qualifier,
+            comparator=COMPARATORS.get(qualifier, "=") if value else "",
+            basis=basis,
+            year=year,
+            period_start=period_start,
+            source_quote=f.line[quote_start:quote_end].strip(),
+            note="; ".join(note),
+            suggested_indicator=suggestion,
+        )
+
+
+_CLAUSE_END = re.compile(r"[,;:。!?]")
+_CHANGE_TO = re.compile(
+    rf"\s*(?:增加|提高|增长|提升|上升|扩大|下降|减少)(?:到|至)(?:{numbers.YEAR}年的?)?"
+)
+_CHANGE_AFTER = re.compile(r"增加|增长|提高|提升|下降|减少|达|到|至|为|是|占|比|较")
+_AFTER_END = re.compile(
+    r"[,;:。!?、()]|以及|和|及|与|并|等|在|落户|建设|成为|实现|参加|参与|建立|开展|通过|创造|参观|全面"
+)
+
+
+class _LineFigure:
+    """A figure in its line: its sentence, its clause, and the words naming it after it."""
+
+    def __init__(self, line, half, figure, times, previous_end, paired):
+        self.line, self.half, self.figure, self.times = line, half, figure, times
+        self.span = _sentence_span(half, figure.start)
+        clause_start = self.span[0]
+        for m in _CLAUSE_END.finditer(half, clause_start, figure.start):
+            clause_start = m.end()
+        self.clause_start = clause_start
+        self.clause = half[max(clause_start, previous_end) : figure.start]
+        self.paired = paired
+        self.after = self._after()
+        self.uses_after = False
+        self.previous: tuple[int, Indicator | None] | None = None
+
+    def _after(self) -> str:
+        """The words right after a counted figure that name what it counts: 20个左右优秀团队."""
+        figure, half = self.figure, self.half
+        if self.paired:
+            return ""
+        rest = half[figure.end :].lstrip('“"')
+        if rest.startswith("的"):
+            rest = rest[1:]
+        elif figure.unit and numbers.unit_kind(figure.unit) != "count":
+            return ""
+        if not rest or not numbers.is_cjk(rest[0]) or _CHANGE_AFTER.match(rest):
+            return ""
+        end = _AFTER_END.search(rest)
+        words = rest[: end.start() if end else len(rest)]
+        digit = re.search(r"\d", words)
+        return words[: digit.start()] if digit else words
+
+    def subject(self, figures: list[numbers.Figure]) -> tuple[str, str]:
+        """The words naming the figure, and the text around them to read them in."""
+        if self.paired:
+            return self.paired
+        subject = subject_of(self.clause)
+        if not subject and self.after:
+            # 每年支持20个左右A和50名左右B: B shares the clause's verb with A.
+            first = min((f.start for f in figures if f.start >= self.clause_start), default=0)
+            subject = subject_of(self.half[self.clause_start : first])
+        window = self.half[max(self.span[0], self.figure.start - 60) : self.figure.start]
+        return subject, window
+
+
+def _horizon(plan: Plan, lines: list[str]) -> tuple[int | None, str]:
+    """The year a goal without a year of its own is for: the plan's end year, from plans.csv or
+    from the period in its title."""
+    if plan.period_end:
+        return plan.period_end, "year from the plan's period"
+    preamble = []
+    for line in lines:
+        half = numbers.half_width(line.strip())
+        if _heading(half, line.strip()):
+            break
+        preamble.append(half)
+    period = years.title_period(preamble)
+    if period:
+        return period[1], "year from the period in the plan's title"
+    return None, ""
 
 
 def _heading(half: str, line: str) -> _Heading | None:
@@ -183,81 +355,6 @@ def _quote_span(half: str, span: tuple[int, int], figure: numbers.Figure) -> tup
     return left, right
 
 
-def _times(text: str, offset: int = 0) -> list[tuple[int, int, int]]:
-    """(first year, last year, position) of each year, period or five-year plan printed."""
-    times = []
-    for m in _TIME.finditer(text):
-        if m["start"]:
-            times.append((int(m["start"]), int(m["end"]), offset + m.start()))
-        elif m["year"]:
-            times.append((int(m["year"]), int(m["year"]), offset + m.start()))
-        else:
-            first = _FIVE_YEAR_PLANS[m["plan"]]
-            times.append((first + 4 if m["plan_end"] else first, first + 4, offset + m.start()))
-    return times
-
-
-def _figure_draft(figure, line, half, span, previous_end, plan, stack, indicators) -> Draft:
-    sentence_start, _ = span
-    before = half[sentence_start : figure.start]
-    near = half[max(sentence_start, previous_end, figure.start - 30) : figure.start]
-    times = _times(half[sentence_start : span[1]], sentence_start)
-    time = None
-    if figure.year:
-        time = (figure.year, figure.year)
-    else:
-        earlier = [t[:2] for t in times if t[2] < figure.start]
-        time = earlier[-1] if earlier else None
-    printed_time = time
-    if not time:
-        for heading in reversed(stack):
-            heading_times = _times(numbers.half_width(heading.title))
-            if heading_times:
-                time = heading_times[0][:2]
-                break
-    kind = _guess_kind(time, before, stack, plan)
-    printed_unit = numbers.printed_unit(figure.text) or ""
-    indicator = guess_indicator(
-        near, half[max(sentence_start, figure.start - 40) : figure.start], printed_unit, indicators
-    )
-    unit = _output_unit(figure, printed_unit, indicator)
-    value = ""
-    if figure.quantity is not None:
-        converted = numbers.in_unit(figure.text, unit) if unit else figure.quantity
-        value = _format(converted)
-    clause = half[max(sentence_start, previous_end) : figure.start]
-    qualifier = figure.qualifier or _qualifier_before(clause)
-    basis = _guess_basis(printed_unit, before, clause, printed_time)
-    year, period_start, note = "", "", [figure.note] if figure.note else []
-    if time:
-        year = str(time[1])
-        if kind == "achievement":
-            # A total or a growth rate covers the period; a stock is counted at its end.
-            period_start = str(time[0] if basis in ("cumulative", "growth") else time[1])
-    elif kind == "target" and plan.period_end:
-        year = str(plan.period_end)
-        note.append("year from the plan's period")
-    if not printed_unit and figure.quantity is not None:
-        note.append("no unit printed")
-    quote_start, quote_end = _quote_span(half, span, figure)
-    return Draft(
-        kind,
-        plan.plan_id,
-        section=_section(stack),
-        indicator_id=indicator.indicator_id if indicator else "",
-        value=value,
-        value_text=line[figure.start : figure.end],
-        unit=unit,
-        qualifier_zh=qualifier,
-        comparator=COMPARATORS.get(qualifier, "=") if value else "",
-        basis=basis,
-        year=year,
-        period_start=period_start,
-        source_quote=line[quote_start:quote_end].strip(),
-        note="; ".join(note),
-    )
-
-
 def _guess_kind(time, before: str, stack: list[_Heading], plan: Plan) -> str:
     if time and plan.written:
         return "target" if time[1] >= plan.written else "achievement"
@@ -298,9 +395,17 @@ def _qualifier_before(clause: str) -> str:
     return best
 
 
-def _output_unit(figure: numbers.Figure, printed_unit: str, indicator: Indicator | None) -> str:
+def _output_unit(
+    figure: numbers.Figure, printed_unit: str, indicator: Indicator | None, clause: str
+) -> str:
+    if figure.rank:
+        return figure.rank
     if indicator:
         return indicator.unit
+    if printed_unit:
+        ratio = ratio_unit(clause, printed_unit)
+        if ratio != printed_unit:
+            return ratio
     if numbers.unit_kind(printed_unit or "家") == "money":
         # Sums of 亿 and more are given in 亿元, the unit of the curated money indicators.
         return "亿元" if numbers.magnitude(figure.unit) >= 10**8 else figure.unit
@@ -310,45 +415,6 @@ def _output_unit(figure: numbers.Figure, printed_unit: str, indicator: Indicator
 def _format(value: float) -> str:
     value = round(value, 6)
     return str(int(value)) if value.is_integer() else repr(value)
-
-
-def guess_indicator(
-    near: str, wide: str, printed_unit: str, indicators: Iterable[Indicator]
-) -> Indicator | None:
-    """The indicator whose name the words before a figure share most, in a compatible unit."""
-    kind = numbers.unit_kind(printed_unit) if printed_unit else "count"
-    candidates = [i for i in indicators if numbers.unit_kind(i.unit) == kind]
-    for window in (near, wide):
-        letters = set(window)
-        best, best_score = None, (0, False, 0.0, 0)
-        for indicator in candidates:
-            name = numbers.half_width(indicator.name_zh)
-            need = min(4, len(name))
-            if len(letters.intersection(name)) < need:
-                continue
-            length, end = _longest_common(name, window)
-            same = numbers.base_unit(indicator.unit) == printed_unit
-            score = (length, same, length / len(name), end)
-            if length >= need and score > best_score:
-                best, best_score = indicator, score
-        if best:
-            return best
-    return None
-
-
-def _longest_common(a: str, b: str) -> tuple[int, int]:
-    """Length of the longest common substring of a and b, and where it ends in b."""
-    best, best_end = 0, 0
-    previous = [0] * (len(b) + 1)
-    for char in a:
-        current = [0] * (len(b) + 1)
-        for j, other in enumerate(b, 1):
-            if char == other:
-                current[j] = previous[j - 1] + 1
-                if current[j] >= best:
-                    best, best_end = current[j], j
-        previous = current
-    return best, best_end
 
 
 # -- plans, indicators and output ---------------------------------------------------------------
@@ -370,6 +436,11 @@ def load_plan(plan_id: str, datasets: Path | None = None) -> Plan:
     return Plan(plan_id)
 
 
+def load_glossary(datasets: Path | None = None) -> dict[str, str]:
+    """The zh → en glossary of datasets/README.md, to name new indicators."""
+    return read_glossary(Path(datasets or paths.DATASETS) / "README.md")
+
+
 def load_indicators(datasets: Path | None = None) -> list[Indicator]:
     """The indicators of indicators.csv, to match figures' wording against their names."""
     path = Path(datasets or paths.DATASETS) / "indicators.csv"
@@ -380,110 +451,7 @@ def load_indicators(datasets: Path | None = None) -> list[Indicator]:
 
 def write_drafts(drafts: Iterable[Draft], fh: TextIO) -> None:
     """The drafts as CSV with a header row."""
-    writer = csv.DictWriter(fh, COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(fh, COLUMNS, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for draft in drafts:
         writer.writerow(asdict(draft))
-
-
-# -- measuring extraction against the curated rows ---------------------------------------------
-
-
-@dataclass(frozen=True)
-class Score:
-    """How a plan's drafts compare with its curated figures."""
-
-    curated: int  # curated targets and achievements with a value
-    found: int  # of those, proposed by a draft
-    proposed: int  # figure drafts
-    confirmed: int  # of those, matching a curated figure
-    kind_right: int = 0  # curated figures found with the right kind (target or achievement)
-    indicator_right: int = 0  # curated figures found with the right indicator
-
-    @property
-    def recall(self) -> float:
-        return self.found / self.curated if self.curated else 1.0
-
-    @property
-    def precision(self) -> float:
-        return self.confirmed / self.proposed if self.proposed else 1.0
-
-
-def score(
-    drafts: Iterable[Draft], curated: Iterable[dict], document: str, units: dict[str, str]
-) -> Score:
-    """Compare figure drafts with curated rows: a match has the same value and overlapping quotes.
-
-    The value may agree in the indicator's unit or as printed (1.2万家 is 12000 and 1.2).
-    """
-    drafts = [d for d in drafts if d.kind in FIGURE_KINDS]
-    curated = [r for r in curated if r.get("value") not in (None, "")]
-    document = _squash(document)
-    matched_drafts, matched_rows, kind_right, indicator_right = set(), set(), set(), set()
-    for i, row in enumerate(curated):
-        for j, draft in enumerate(drafts):
-            if _same_value(draft, row, units.get(row["indicator_id"], "")) and _overlap(
-                draft.source_quote, row["source_quote"], document
-            ):
-                matched_rows.add(i)
-                matched_drafts.add(j)
-                if draft.kind == row.get("kind"):
-                    kind_right.add(i)
-                if draft.indicator_id == row["indicator_id"]:
-                    indicator_right.add(i)
-    return Score(
-        len(curated),
-        len(matched_rows),
-        len(drafts),
-        len(matched_drafts),
-        len(kind_right),
-        len(indicator_right),
-    )
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def _same_value(draft: Draft, row: dict, unit: str) -> bool:
-    want = float(row["value"])
-    text = numbers.half_width(draft.value_text)
-    printed = re.search(numbers.NUMBER, text)
-    candidates = [
-        float(draft.value) if draft.value else None,
-        float(printed.group().replace(",", "")) if printed else None,
-        numbers.in_unit(text, unit) if unit else None,
-    ]
-    return any(c is not None and abs(c - want) <= 1e-6 * max(1.0, abs(want)) for c in candidates)
-
-
-def _overlap(quote: str, other: str, document: str) -> bool:
-    a, b = _squash(quote), _squash(other)
-    if a in b or b in a:
-        return True
-    spans_a, spans_b = _spans(a, document), _spans(b, document)
-    return any(s < f and t < e for s, e in spans_a for t, f in spans_b)
-
-
-def _spans(quote: str, document: str) -> list[tuple[int, int]]:
-    spans, at = [], document.find(quote)
-    while quote and at >= 0:
-        spans.append((at, at + len(quote)))
-        at = document.find(quote, at + 1)
-    return spans
-
-
-def measure(plan_id: str, sources: Path, datasets: Path | None = None) -> Score:
-    """Extract a curated plan's source document and score the drafts against its rows."""
-    datasets = Path(datasets or paths.DATASETS)
-    plan_row = next(r for r in _read_csv(datasets / "plans.csv") if r["plan_id"] == plan_id)
-    document = (Path(sources) / plan_row["source_file"]).read_text(encoding="utf-8")
-    indicators = load_indicators(datasets)
-    drafts = extract(document, load_plan(plan_id, datasets), indicators)
-    curated = [
-        {**row, "kind": kind}
-        for kind in FIGURE_KINDS
-        for row in _read_csv(datasets / f"{kind}s.csv")
-        if row["plan_id"] == plan_id
-    ]
-    return score(drafts, curated, document, {i.indicator_id: i.unit for i in indicators})

@@ -145,8 +145,8 @@ NUMBER = r"\d+(?:,\d{3}(?!\d))*(?:\.\d+)?"
 _CN_NUMBER = r"[零一二两三四五六七八九十百千]+"
 # Longest first, so that 人次 is not read as 人.
 _UNITS = sorted(
-    "平方公里 平方米 公顷 亩 个百分点 百分点 人次 家(次) 家次 亿元 万元 元 % 家 个 件 人 名 项 位 "
-    "支 条 座 所 起 次 批 倍 辆 台 套 款 种 篇 部 场 吨 米".split(),
+    "平方公里 平方米 公顷 亩 个百分点 百分点 人次 人年 家(次) 家次 亿元 万元 元 % "
+    "家 个 件 人 名 项 位 支 条 座 所 起 次 批 倍 辆 台 套 款 种 篇 部 场 吨 米".split(),
     key=len,
     reverse=True,
 )
@@ -170,7 +170,7 @@ YEAR = r"(?:19[5-9]\d|20\d\d)"
 _YEAR_SPLIT = re.compile(rf"({YEAR})([1-9]\d*)")
 
 
-def _cjk(char: str) -> bool:
+def is_cjk(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff"
 
 
@@ -186,12 +186,15 @@ class Figure:
     qualifier: str = ""  # 余, 多, 左右, 以上 ... printed with the number
     year: int | None = None  # a year run into the number: 由201558家 is 58 in 2015
     note: str = ""  # how a quirk of the text was read
+    rank: str = ""  # for a place in a ranking, what is ranked: 全省排名 (进入全省前20位)
 
 
 def find_figures(line: str) -> list[Figure]:
-    """Every figure in a line of text, in order: numbers with their units, not years or names."""
+    """Every figure in a line of text, in order: numbers with their units, not years, names or
+    thresholds."""
     line = half_width(line)
     found = [f for m in _FIGURE.finditer(line) if (f := _arabic_figure(line, m))]
+    found = [f for f in found if not _threshold(line, f, found)]
     taken = [(f.start, f.end) for f in found]
     for m in _CN_FIGURE.finditer(line):
         if any(s < m.end() and m.start() < e for s, e in taken):
@@ -207,7 +210,10 @@ def _arabic_figure(line: str, m: re.Match) -> Figure | None:
     number, magnitude, unit = m["number"], m["magnitude"] or "", m["unit"] or ""
     qualifier = m["after"] or m["approx"] or m["approx2"] or ""
     before = line[start - 1] if start else " "
-    if before.isascii() and (before.isalnum() or before in "+.-") or before in "第〔":
+    rank = _rank(line, start, unit)
+    if rank:
+        qualifier = before
+    elif before.isascii() and (before.isalnum() or before in "+.-") or before in "第〔":
         return None  # C919, 1+6, 第1, 〔2024〕
     if unit and line[m.start("unit") : m.start("unit") + 2] in _NOT_UNITS:
         end, unit, qualifier = m.start("unit"), "", m["approx"] or m["approx2"] or ""
@@ -215,7 +221,7 @@ def _arabic_figure(line: str, m: re.Match) -> Figure | None:
     if not unit and not magnitude:
         if after in _NOT_FIGURE_AFTER or after.isascii() and after.isalnum():
             return None  # 2015年, 4G, 55nm, 8.5代线
-        if after and not _cjk(after) and after not in "。,;、":
+        if after and not is_cjk(after) and after not in "。,;、":
             return None
         if len(number) > 1 and number[0] == "0" and number[1] != ".":
             return None  # 02专项 is a name
@@ -235,7 +241,44 @@ def _arabic_figure(line: str, m: re.Match) -> Figure | None:
             return None  # 2016-2020 without a unit is a period, not a range
         note = f"a range from {number} to {m['upper']}{unit or magnitude}: choose the value"
         return Figure(start, end, text, unit, None, qualifier, year, note)
-    return Figure(start, end, text, unit, parse_printed(text), qualifier, year, note)
+    return Figure(start, end, text, unit, parse_printed(text), qualifier, year, note, rank)
+
+
+_RANK_SCOPE = re.compile(r"(全国|全省|全市|全区|全县|全球|国内|省内|市内|同类城市)[^,;。]{0,4}$")
+_RANK_WORDS = re.compile(r"(排名|排位|位居|位列|居|进入|跻身|保持|稳居)[^,;。]{0,6}$")
+
+
+def _rank(line: str, start: int, unit: str) -> str:
+    """What a place in a ranking ranks (全省排名 for 进入全省前20位), or empty if it is none."""
+    if unit not in ("位", "名") or not start or line[start - 1] not in "第前":
+        return ""
+    before = line[max(0, start - 12) : start - 1]
+    scope = _RANK_SCOPE.search(before)
+    if scope:
+        return scope[1] + "排名"
+    return "排名" if _RANK_WORDS.search(before) else ""
+
+
+_MONEY_UNITS = ("亿元", "万元", "元")
+_ABOVE = re.compile(r"(超过|超|高于|不低于|过|以上)$")
+
+
+def _threshold(line: str, figure: Figure, found: list[Figure]) -> bool:
+    """A sum that defines what is counted, not a figure: 年营业收入超过10亿元的企业15家,
+    年销售额10亿元品种8个."""
+    after = line[figure.end : figure.end + 3]
+    if re.match(r"(及?以上|以下)?的", after) and _ABOVE.search(line[: figure.start]):
+        return True
+    if not figure.unit.endswith(_MONEY_UNITS) or not after or not is_cjk(after[0]):
+        return False
+    clause_end = re.search(r"[,;。、]", line[figure.end :])
+    end = figure.end + clause_end.start() if clause_end else len(line)
+    following = [other for other in found if figure.end < other.start < end]
+    if not following:
+        return False
+    # A noun between the sum and the count (品种), not a change (增加到2015年的).
+    between = line[figure.end : following[0].start]
+    return len(between) <= 6 and not re.search(r"[到至增长加提升降减为达是年的\d]", between)
 
 
 def _chinese_figure(line: str, m: re.Match) -> Figure | None:

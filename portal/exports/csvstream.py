@@ -12,15 +12,13 @@ BOM = b"\xef\xbb\xbf"
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection").
 RISKY_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-NUMERIC_TYPES = ("integer", "number")
-
 # Rows are gathered into chunks of about this many characters, so memory stays flat.
 CHUNK_SIZE = 64 * 1024
 
 
 def numeric_columns(schema: TableSchema) -> frozenset[str]:
     """The columns of a table that hold numbers (Table Schema type integer or number)."""
-    return frozenset(f.name for f in schema.fields if f.type in NUMERIC_TYPES)
+    return frozenset(f.name for f in schema.fields if f.numeric)
 
 
 def format_value(value) -> str:

@@ -18,7 +18,7 @@ from portal.exports.citation import cite_compilation, cite_plan, description, li
 from portal.exports.csvstream import format_value
 from portal.exports.tables import connect, data_release, plans, table_rows
 from portal.release import Release
-from portal.tableschema import TABLES, TableSchema, load_schemas
+from portal.tableschema import TABLES, Field, TableSchema, load_schemas
 
 README = "README"
 MIN_WIDTH, MAX_WIDTH = 8, 60
@@ -98,19 +98,16 @@ def typed_row(sheet, schema: TableSchema, row: Sequence | Mapping) -> list:
     """A row's cells as the Table Schema types them: int, float, date or text."""
     values = [row[c] for c in schema.field_names] if isinstance(row, Mapping) else row
     return [
-        typed_value(sheet, field.type, value)
-        for field, value in zip(schema.fields, values, strict=True)
+        typed_value(sheet, field, value) for field, value in zip(schema.fields, values, strict=True)
     ]
 
 
-def typed_value(sheet, field_type: str, value):
+def typed_value(sheet, field: Field, value):
     if value is None or value == "":
         return None
-    if field_type == "integer":
-        return int(value)
-    if field_type == "number":
-        return value if isinstance(value, int | float) else float(value)
-    if field_type == "date":
+    if field.numeric:
+        return value if isinstance(value, int | float) else field.python_type(value)
+    if field.type == "date":
         return datetime.date.fromisoformat(str(value))
     return text_cell(sheet, str(value))
 

@@ -18,6 +18,7 @@ from portal.build.database import BuildResult, build_database
 from portal.synth.documents import achievement_rows, plan_row, plans_of, program_rows, target_rows
 from portal.synth.regions import national_regions, spread
 from portal.tableschema import TABLES
+from portal.validate import rules
 
 # The Table Schemas, widened for data the curated schemas rule out on purpose.
 LEVELS = ["province", "prefecture", "district", "county"]
@@ -139,7 +140,9 @@ def write_figures(out: Path, name: str, plans: list, counts: list[int], seed: in
         curated = read_curated("programs")
         context = {level: [p for p in curated if p["level"] == level] for level in PROGRAM_LEVELS}
     else:
-        context = read_curated("indicators")
+        # Each figure takes its indicator's one basis. Figures about Tianjin and Hebei are
+        # Beijing's alone (rules.TIANJIN_HEBEI), so synthetic regions do not report them.
+        context = [i for i in read_curated("indicators") if rules.TIANJIN_HEBEI not in i["name_zh"]]
     rows_of, written = FIGURES[name], 0
     with open(out / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")

@@ -182,12 +182,6 @@ def weighted(choices, rng: random.Random):
     return rng.choices([c for c, _ in choices], [w for _, w in choices])[0]
 
 
-def basis_for(unit: str, rng: random.Random, growth: bool = False) -> str:
-    if unit.startswith("%"):
-        return "growth" if growth and rng.random() < 0.3 else "share"
-    return rng.choice(("stock", "stock", "annual", "cumulative"))
-
-
 def target_rows(plan: Plan, count: int, indicators: list[dict], rng: random.Random):
     area = plan.region.area_zh
     for n in range(1, count + 1):
@@ -202,6 +196,7 @@ def target_rows(plan: Plan, count: int, indicators: list[dict], rng: random.Rand
             value = value_text = ""
             quote = f"{area}{name_zh}{qualifier}进入{rng.choice(('全省', '全国', '全市'))}前列"
             note = f"Qualitative goal: {indicator['name_en']} to rank among the leading regions."
+            note_zh = f"定性目标：{name_zh}进入前列。"
         else:
             value, value_text = figure(unit, rng)
             quote = f"到{year}年，{area}{name_zh}{qualifier}{value_text}"
@@ -209,15 +204,17 @@ def target_rows(plan: Plan, count: int, indicators: list[dict], rng: random.Rand
                 quote = f"力争到{year}年，{area}{name_zh}达到{value_text}"
             if rng.random() < 0.4:
                 quote += f"，{rng.choice(indicators)['name_zh']}稳步提升"
+            noted = rng.random() < 0.7
             note = (
                 f"Read as the {indicator['name_en']} by {year}, as the plan's goals state it."
-                if rng.random() < 0.7
+                if noted
                 else ""
             )
+            note_zh = f"按规划目标的表述，理解为到{year}年的{name_zh}。" if noted else ""
         yield (
             f"{plan.prefix}-t{n:03d}", plan.plan_id, indicator["indicator_id"], plan.region.code,
-            year, comparator, value, value_text, qualifier, basis_for(unit, rng), section(rng),
-            quote + "。", note,
+            year, comparator, value, value_text, qualifier, indicator["basis"], section(rng),
+            quote + "。", note, note_zh,
         )  # fmt: skip
 
 
@@ -226,7 +223,7 @@ def achievement_rows(plan: Plan, count: int, indicators: list[dict], rng: random
     for n in range(1, count + 1):
         indicator = rng.choice(indicators)
         unit, name_zh = indicator["unit"], indicator["name_zh"]
-        basis = basis_for(unit, rng, growth=True)
+        basis = indicator["basis"]
         end = plan.period_start - 1
         start = end - 4 if basis == "cumulative" else end
         comparator = weighted(ACHIEVEMENT_COMPARATORS, rng)
@@ -238,16 +235,18 @@ def achievement_rows(plan: Plan, count: int, indicators: list[dict], rng: random
             quote = f"{end}年，{area}{name_zh}年均增长{qualifier}{value_text}"
         else:
             quote = f"截至{end}年底，{area}{name_zh}{qualifier}{value_text}"
+        period = start if start == end else f"{start}-{end}"
+        noted = rng.random() < 0.94
         note = (
-            f"Reported for {start if start == end else f'{start}-{end}'}; "
-            f"{indicator['name_en']} as the review section states it."
-            if rng.random() < 0.94
+            f"Reported for {period}; {indicator['name_en']} as the review section states it."
+            if noted
             else ""
         )
+        note_zh = f"按回顾部分的表述，为{period}年的{name_zh}。" if noted else ""
         yield (
             f"{plan.prefix}-a{n:03d}", plan.plan_id, indicator["indicator_id"], plan.region.code,
             start, end, comparator, value, value_text, qualifier, basis, section(rng),
-            quote + "。", note,
+            quote + "。", note, note_zh,
         )  # fmt: skip
 
 
@@ -267,7 +266,7 @@ def program_rows(plan: Plan, count: int, pools: dict[str, list[dict]], rng: rand
         program_id = f"{plan.prefix}-p{n:03d}"
         return program_id, (
             program_id, plan.plan_id, parent, ordinal, level, text["title_zh"], text["title_en"],
-            text["summary_en"], section_of, quote,
+            text["summary_en"], text["summary_zh"], section_of, quote,
         )  # fmt: skip
 
     task_counts = spread(tasks, pillars, rng)

@@ -132,6 +132,7 @@ class RuleGroups:
         self.deferred: dict[str, list[dict]] = {}
         self.found: list[Problem] = []
         self.discarded: set[str] = set()
+        self.indicator_scopes = rules.IndicatorScopes()
 
     def add(self, table: str, rows: list[tuple]) -> None:
         names = self.names[table]
@@ -170,6 +171,8 @@ class RuleGroups:
                 tables[name] = rows
         if tables:
             self.found.extend(p for p in rules.check(tables) if (p.file[:-4], p.row) not in context)
+            # Targets and achievements are never context: each group holds its own only.
+            self.indicator_scopes.add(tables)
 
     def add_referred(self, name, fk, own, rows, context, last) -> list[dict]:
         """The group's rows of a table, with the rows they refer to in it from other groups."""
@@ -191,4 +194,5 @@ class RuleGroups:
     def problems(self) -> list[Problem]:
         """Every broken rule, once every table is read."""
         self.flush(last=True)
-        return [p for p in self.found if p.file[:-4] not in self.discarded]
+        found = self.found + self.indicator_scopes.problems()
+        return [p for p in found if p.file[:-4] not in self.discarded]

@@ -1,7 +1,22 @@
 """Curation rules that span columns or tables, beyond what a Table Schema can say."""
 
+import re
+
 from portal.curate import numbers
 from portal.validate.report import Problem
+
+# A figure about part of a region says so first in its note: "Scope: <the part>." (README).
+_SCOPE = re.compile(r"^Scope: (.+?)(?:\.(?:\s|$)|;|$)")
+# Figures about Tianjin and Hebei (津冀 in the indicator's name) are Beijing's projects, branches
+# and contracts there: recorded under Beijing, never under JJJ, which would count Beijing in.
+TIANJIN_HEBEI, TIANJIN_HEBEI_REGION = "津冀", "110000"
+FIGURES = ("targets", "achievements")
+
+
+def scope(row: dict) -> str | None:
+    """The part of its region that a figure is about, as its note names it; None for all of it."""
+    match = _SCOPE.match(row.get("note_en") or "")
+    return match[1] if match else None
 
 
 def _problem(table, row, column, message, value=None, hint=None):
@@ -19,7 +34,8 @@ def _problem(table, row, column, message, value=None, hint=None):
 def check(tables: dict[str, list[dict]]) -> list:
     """Every broken rule, as Problems."""
     problems = []
-    units = {i["indicator_id"]: i["unit"] for i in tables.get("indicators", [])}
+    indicators = {i["indicator_id"]: i for i in tables.get("indicators", [])}
+    units = {key: i["unit"] for key, i in indicators.items()}
     for row in tables.get("targets", []):
         qualitative = row["comparator"] == "qualitative"
         if qualitative and (row["value"] is not None or row["value_text"]):
@@ -43,9 +59,25 @@ def check(tables: dict[str, list[dict]]) -> list:
                     hint="give the value, or use comparator qualitative",
                 )
             )
-    for table in ("targets", "achievements"):
+    for table in FIGURES:
         for row in tables.get(table, []):
             problems.extend(_check_value_text(table, row, units))
+            if "note_zh" in row and bool(row["note_en"]) != bool(row["note_zh"]):
+                problems.append(
+                    _problem(
+                        table,
+                        row,
+                        "note_zh" if row["note_en"] else "note_en",
+                        "a note in one language only",
+                        hint="a reader of either language sees the note: give note_en and "
+                        "note_zh together, or neither",
+                    )
+                )
+            indicator = indicators.get(row["indicator_id"])
+            if indicator:
+                problems.extend(_check_basis(table, row, indicator))
+                problems.extend(_check_tianjin_hebei(table, row, indicator))
+    problems.extend(_check_sentence_scopes(tables))
     for table in ("plans", "achievements"):
         for row in tables.get(table, []):
             if row["period_start"] > row["period_end"]:
@@ -129,3 +161,99 @@ def _check_value_text(table, row, units):
             )
         ]
     return []
+
+
+def _check_basis(table, row, indicator):
+    if row["basis"] == indicator["basis"]:
+        return []
+    return [
+        _problem(
+            table,
+            row,
+            "basis",
+            f"the indicator {indicator['indicator_id']} holds {indicator['basis']} figures",
+            row["basis"],
+            "one indicator has one basis: file the figure under an indicator of its basis "
+            "(a period total, an annual flow and a stock are different indicators)",
+        )
+    ]
+
+
+def _check_tianjin_hebei(table, row, indicator):
+    if TIANJIN_HEBEI not in indicator["name_zh"] or row["region_code"] == TIANJIN_HEBEI_REGION:
+        return []
+    return [
+        _problem(
+            table,
+            row,
+            "region_code",
+            f"a figure about Tianjin and Hebei ({indicator['name_zh']}) is recorded under "
+            f"{TIANJIN_HEBEI_REGION}",
+            row["region_code"],
+            "Beijing's projects, contracts and branches in Tianjin and Hebei are Beijing's "
+            f"figures: region_code {TIANJIN_HEBEI_REGION}; the indicator names the destination",
+        )
+    ]
+
+
+def _check_sentence_scopes(tables):
+    """Every figure of one passage names the same part of its region, or none does."""
+    sentences: dict[tuple, list] = {}
+    for table in FIGURES:
+        for row in tables.get(table, []):
+            sentences.setdefault((row["plan_id"], row["source_quote"]), []).append((table, row))
+    problems = []
+    for rows in sentences.values():
+        named = next((scope(row) for _, row in rows if scope(row)), None)
+        if named is None:
+            continue
+        for table, row in rows:
+            if scope(row) != named:
+                problems.append(
+                    _problem(
+                        table,
+                        row,
+                        "note_en",
+                        f"another figure of this passage is about part of the region ({named})",
+                        scope(row) or "",
+                        f"start note_en with 'Scope: {named}.' and use an indicator that names "
+                        "it, as for every figure of the passage",
+                    )
+                )
+    return problems
+
+
+class IndicatorScopes:
+    """Across every group of rows: an indicator holds figures about whole regions or about a
+    named part of one, never both (a park's revenue is not a point on a city's series)."""
+
+    def __init__(self):
+        self.first: dict[str, tuple[bool, str, int]] = {}
+        self.found: list[Problem] = []
+
+    def add(self, tables: dict[str, list[dict]]) -> None:
+        for table in FIGURES:
+            for row in tables.get(table, []):
+                part = scope(row) is not None
+                key = row["indicator_id"]
+                seen = self.first.setdefault(key, (part, f"{table}.csv", row["_line"]))
+                if seen[0] != part:
+                    where = f"{seen[1]} line {seen[2]}"
+                    self.found.append(
+                        _problem(
+                            table,
+                            row,
+                            "indicator_id",
+                            f"{key} holds figures about "
+                            + ("whole regions" if seen[0] is False else "part of a region")
+                            + f" ({where}); this one is about "
+                            + ("part of its region" if part else "its whole region"),
+                            key,
+                            "a figure about part of a region (note_en 'Scope: ...') goes on an "
+                            "indicator that names the part; a whole-region figure on one that "
+                            "does not",
+                        )
+                    )
+
+    def problems(self) -> list[Problem]:
+        return list(self.found)

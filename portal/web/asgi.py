@@ -7,15 +7,42 @@ from a2wsgi import WSGIMiddleware
 from portal import paths
 from portal.web.app import create_app as create_flask_app
 from portal.web.security import SecureHeaders
-from portal.web.site import HeldToLimits, create_datasette
+from portal.web.site import DATABASE_NAME, HeldToLimits, create_datasette
 
-# Paths the Flask app answers; everything else is Datasette's.
+# Paths the Flask app answers.
 FLASK_PREFIXES = ("/api/", "/static/", "/plans/", "/indicators/", "/downloads/", "/read/")
-FLASK_PATHS = ("/", "/api", "/search", "/indicators", "/downloads", "/healthz", "/readyz")
+FLASK_PATHS = (
+    "/",
+    "/api",
+    "/search",
+    "/indicators",
+    "/downloads",
+    "/about",
+    "/healthz",
+    "/readyz",
+)
+# Paths Datasette answers: the database's pages, its own pages under /-/, its index as JSON and
+# its icon. Any other path is the portal's, which answers one it does not know with its 404 page.
+DATASETTE_PREFIXES = (f"/{DATABASE_NAME}/", f"/{DATABASE_NAME}.", "/-/")
+DATASETTE_PATHS = (f"/{DATABASE_NAME}", "/.json", "/favicon.ico")
+
+
+def served_by_datasette(path: str) -> bool:
+    return path.startswith(DATASETTE_PREFIXES) or path in DATASETTE_PATHS
 
 
 def served_by_flask(path: str) -> bool:
-    return path.startswith(FLASK_PREFIXES) or path in FLASK_PATHS
+    return path.startswith(FLASK_PREFIXES) or path in FLASK_PATHS or not served_by_datasette(path)
+
+
+def without_lang(scope: dict) -> dict:
+    """A request to Datasette without the portal's ?lang=, which Datasette would read as a filter
+    on a column `lang` (and find no row): its pages are bilingual as they are."""
+    query = scope.get("query_string", b"")
+    if b"lang" not in query:
+        return scope
+    kept = [part for part in query.split(b"&") if part.split(b"=", 1)[0] != b"lang"]
+    return {**scope, "query_string": b"&".join(kept)}
 
 
 def create_app(db_path: Path | None = None, base_url: str | None = None):
@@ -29,6 +56,6 @@ def create_app(db_path: Path | None = None, base_url: str | None = None):
         if scope["type"] == "http" and served_by_flask(scope.get("path", "")):
             await flask_app(scope, receive, send)
         else:
-            await datasette(scope, receive, send)
+            await datasette(without_lang(scope), receive, send)
 
     return SecureHeaders(portal, strict_paths=served_by_flask, base_url=base_url)

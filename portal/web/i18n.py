@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 
 from flask import g, request
 
+from portal.tableschema import load_schemas
+
 LANGUAGES = ("zh", "en")
 COOKIE = "lang"
 
@@ -16,14 +18,8 @@ TEXT = {
         "plans: curated row by row, in Chinese and English, every number with its source.",
     ),
     "home": ("首页", "Home"),
-    "plans": ("规划", "Plans"),
     "plan": ("规划", "Plan"),
-    "themes": ("主题", "Themes"),
-    "indicators": ("指标", "Indicators"),
     "indicator": ("指标", "Indicator"),
-    "targets": ("目标", "Targets"),
-    "achievements": ("成绩", "Achievements"),
-    "programs": ("任务", "Programmes"),
     "search": ("搜索", "Search"),
     "search_placeholder": ("例如：专利、人才 2027、high-tech", "e.g. 专利, 人才 2027, high-tech"),
     "downloads": ("下载", "Downloads"),
@@ -64,6 +60,18 @@ TEXT = {
     "status_no_trend": ("仅有一个数字", "One figure only"),
     "status_no_baseline": ("无基线", "No baseline"),
     "no_results": ("没有找到结果。", "Nothing found."),
+    "kind": ("类别", "Kind"),
+    "all_kinds": ("全部", "All"),
+    "all_plans": ("全部规划", "All plans"),
+    "all_regions": ("全部地区", "All regions"),
+    "region_within": ("地区（含下辖地区）", "Region (and the regions within it)"),
+    "filter": ("筛选", "Filter"),
+    "clear_filters": ("清除筛选", "Clear filters"),
+    "previous": ("上一页", "Previous"),
+    "next": ("下一页", "Next"),
+    "page_of": ("第 {page} 页，共 {pages} 页", "Page {page} of {pages}"),
+    "showing": ("第 {first}–{last} 条", "Hits {first}–{last}"),
+    "pages": ("分页", "Pages"),
     "download_csv": ("下载 CSV", "Download CSV"),
     "in_datasette": ("在数据表中查看", "View in the data tables"),
     "browse_tables": ("浏览、筛选全部数据表", "Browse and filter every table"),
@@ -94,6 +102,33 @@ TEXT = {
     "error": ("出错了（{code}）。", "Something went wrong ({code})."),
     "skip": ("跳到正文", "Skip to content"),
     "all_indicators": ("全部指标", "All indicators"),
+    "about": ("关于与方法说明", "About and method"),
+    "about_short": ("关于", "About"),
+    "status_achieved_means": (
+        "最新数字已经达到目标（按目标的比较方式：不低于、超过或不高于目标值）。",
+        "The latest figure already meets the goal (as the goal's comparator reads: at least, "
+        "over, or at most the target value).",
+    ),
+    "status_on_track_means": (
+        "已实现的年均增速不低于达到目标所需的年均增速（对“不高于”的目标：下降得足够快）。",
+        "The growth achieved a year is at least the growth needed a year to reach the goal "
+        "(for an at-most goal: it falls fast enough).",
+    ),
+    "status_needs_acceleration_means": (
+        "已实现的年均增速低于所需的年均增速：照此速度，到目标年份达不到目标。",
+        "The growth achieved a year is below the growth needed: at that pace the goal is not "
+        "reached by its year.",
+    ),
+    "status_no_trend_means": (
+        "目标年份之前只有一个年份的数字（基线），或起点为零、无法计算增速，因此无法判断趋势。",
+        "Before the target year there are figures of one year only (the baseline), or growth "
+        "cannot be computed (a start of zero), so no trend can be judged.",
+    ),
+    "status_no_baseline_means": (
+        "已公布的文件中没有同一指标、同一地区、同一口径在目标年份之前的数字。",
+        "The published documents give no figure of the same indicator, region and basis before "
+        "the target year.",
+    ),
     "progress_note": (
         "进展按同一指标、同一地区的已报告数字计算：基线为目标年份前的最新数字。",
         "Progress is computed from the figures reported for the same indicator and "
@@ -101,6 +136,10 @@ TEXT = {
     ),
 }
 
+# Each table's name, as its Table Schema gives it (schemas/*.schema.json).
+TEXT |= {
+    name: (schema.title_zh, schema.title) for name, schema in load_schemas(derived=True).items()
+}
 
 # How many of a thing: Chinese, then English for one and for more.
 COUNTS = {
@@ -147,24 +186,155 @@ def number(value) -> str:
     """1500.0 → '1,500'; 2.8 → '2.8'; None → ''."""
     if value is None:
         return ""
-    if float(value).is_integer():
+    value = float(f"{float(value):.15g}")  # 0.1 + 0.2 reads 0.3
+    if value.is_integer():
         return f"{int(value):,}"
     return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
+# Chinese units of scale as an English unit may carry them ("100 million yuan" for 亿元).
+_SCALE_PREFIX = re.compile(r"^(100 million|10 000|10,000)\s+(.*)$")
+_SCALE_OF = {"100 million": 1e8, "10 000": 1e4, "10,000": 1e4}
+# English scale words, largest first, used from a million up.
+_ENGLISH_SCALE = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+# Chinese scale words, largest first, used from ten thousand up.
+_CHINESE_SCALE = ((1e8, "亿"), (1e4, "万"))
+
+
+def _significant(value: float) -> str:
+    """A number to six significant digits, as number() writes it: 16.617, 3,452.6."""
+    return number(float(f"{value:.6g}"))
+
+
+def english_quantity(value, unit_en: str) -> str:
+    """A value in an English unit, Chinese scales in English words: 30 in '100 million yuan' →
+    '3 billion yuan'; 12000 enterprises → '12,000 enterprises'; 28 in '% of GDP' → '28% of GDP'."""
+    if value is None:
+        return ""
+    value = float(value)
+    unit = unit_en or ""
+    scaled = _SCALE_PREFIX.match(unit)
+    if scaled:
+        value, unit = value * _SCALE_OF[scaled.group(1)], scaled.group(2)
+    if value == 1:
+        unit = singular(unit)
+    if unit.startswith("%"):
+        return f"{number(value)}{unit}"
+    for size, word in _ENGLISH_SCALE:
+        if abs(value) >= size:
+            return f"{_significant(value / size)} {word} {unit}".rstrip()
+    return f"{number(value)} {unit}".rstrip()
+
+
+def chinese_quantity(value, unit: str) -> str:
+    """A value in a Chinese unit as Chinese writes it: 12000 家 → '1.2万家'; 40000 亿元 → '4万亿元';
+    1500 家 → '1,500 家'; 2.8 % → '2.8%'."""
+    if value is None:
+        return ""
+    value, unit = float(value), unit or ""
+    if unit.startswith("%"):
+        return f"{number(value)}{unit}"
+    if unit.startswith("亿") and abs(value) >= 1e4:
+        return f"{_significant(value / 1e4)}万{unit}"
+    if not unit.startswith(("万", "亿")):
+        for size, word in _CHINESE_SCALE:
+            if abs(value) >= size and float(f"{value / size:.4g}") == value / size:
+                return f"{number(value / size)}{word}{unit}"
+    return f"{number(value)} {unit}".rstrip()
+
+
 def quantity(value, indicator: dict) -> str:
-    """A value with its unit: '1,500 家', '1,500 enterprises', '1 enterprise', '2.8% of GDP'."""
+    """A value with its unit in the reader's language: '1,500 家', '1.2万家', '1,500 enterprises',
+    '1 enterprise', '2.8% of GDP', '3 billion yuan' (30 亿元)."""
     if value is None:
         return ""
     if language() == "zh":
-        unit = indicator["unit"]
+        return chinese_quantity(value, indicator["unit"])
+    return english_quantity(value, indicator["unit_en"])
+
+
+# The qualifying words of figures as printed (qualifier_zh), in English: the words before the
+# number, the words after it, and whether they already say what the comparator says.
+QUALIFIERS = {
+    "突破": ("over", "", True),
+    "超过": ("over", "", True),
+    "余": ("over", "", True),
+    "多": ("over", "", True),
+    "左右": ("about", "", True),
+    "约": ("about", "", True),
+    "近": ("nearly", "", True),
+    "以上": ("", "or more", True),
+    "至少": ("at least", "", True),
+    "不到": ("under", "", True),
+    "不低于": ("at least", "", True),
+    "不超过": ("at most", "", True),
+    "以内": ("", "or less", True),
+    "力争": ("striving for", "", False),
+}
+# 达/达到 set a floor in a target and report the level reached in an achievement.
+REACH = {"target": ("reach", "", True), "achievement": ("reached", "", True)}
+COMPARATOR_WORDS = {">=": "at least", ">": "over", "~": "about", "<=": "at most", "<": "under"}
+# Where a qualifier stands around the number as printed (余 and 多 are inside value_text).
+_AFTER_ZH = ("以上", "左右", "以内")
+_INSIDE_ZH = ("余", "多")
+
+
+def _kind(row: dict) -> str:
+    if row.get("kind") in ("target", "achievement"):
+        return row["kind"]
+    return "target" if "target_year" in row or "target_id" in row else "achievement"
+
+
+def printed(row: dict) -> str:
+    """A figure as printed, its qualifier in place: '突破1500家', '20个左右', '1000余项'; where the
+    qualifier stands apart from the number in the passage, '力争…10支', '至少…一名'."""
+    text, qualifier = row.get("value_text") or "", row.get("qualifier_zh") or ""
+    if not text or not qualifier or qualifier in _INSIDE_ZH or qualifier in text:
+        return text
+    together = text + qualifier if qualifier in _AFTER_ZH else qualifier + text
+    quote = row.get("source_quote")
+    if not quote or together in quote:
+        return together
+    return text + "…" + qualifier if qualifier in _AFTER_ZH else qualifier + "…" + text
+
+
+def english_figure(row: dict, unit_en: str) -> str:
+    """A figure in English with its qualifier: 'over 12,000 enterprises', 'about 20 teams',
+    'reach 3 billion yuan', '70% of gross industrial output or more'."""
+    if row.get("value") is None:
+        return ""
+    qualifier = row.get("qualifier_zh") or ""
+    symbol = row.get("comparator") or "="
+    if qualifier in ("达", "达到"):
+        before, after, says = REACH[_kind(row)]
     else:
-        unit = indicator["unit_en"]
-        if value == 1:
-            unit = singular(unit)
-    if unit.startswith("%"):
-        return f"{number(value)}{unit}"
-    return f"{number(value)} {unit}"
+        before, after, says = QUALIFIERS.get(qualifier, ("", "", False))
+    words = [before]
+    if not says:
+        words.append(COMPARATOR_WORDS.get(symbol, ""))
+    words += [english_quantity(row["value"], unit_en), after]
+    return " ".join(w for w in words if w)
+
+
+def figure(row: dict, indicator: dict | None = None) -> str:
+    """A target's or achievement's figure in the reader's language: as printed on Chinese pages,
+    in English words with its qualifier on English pages. Units come from the row or indicator."""
+    units = indicator or row
+    if language() == "zh":
+        return printed(row) or chinese_quantity(row.get("value"), units["unit"])
+    return english_figure(row, units["unit_en"])
+
+
+def comparable(row: dict, indicator: dict | None = None) -> str:
+    """A figure in its indicator's unit, so that figures of several plans compare: on Chinese
+    pages '> 1,500 家', '≈ 1.2万家'; on English pages as figure() writes it."""
+    units = indicator or row
+    if language() == "en":
+        return english_figure(row, units["unit_en"])
+    if row.get("value") is None:
+        return ""
+    symbol = comparator(row.get("comparator") or "=")
+    return f"{symbol} {chinese_quantity(row['value'], units['unit'])}".strip()
 
 
 _UNCOUNTED = ("headquarters", "yuan")

@@ -34,9 +34,10 @@ class Hit:
 # What a hit shows, by kind: its names and the text a snippet is cut from.
 _SHOWN = {
     "plans": "t.plan_id, t.plan_id, t.title_zh, t.title_en, t.issuer_zh || ' · ' || t.issuer_en",
-    "indicators": "t.indicator_id, NULL, t.name_zh, t.name_en, t.definition_en",
+    "indicators": "t.indicator_id, NULL, t.name_zh, t.name_en, "
+    "t.definition_en || ' ' || t.definition_zh",
     "programs": "t.program_id, t.plan_id, t.title_zh, t.title_en, "
-    "t.summary_en || ' ' || t.source_quote",
+    "t.summary_en || ' ' || t.source_quote || ' ' || t.summary_zh",
     "targets": "t.target_id, t.plan_id, i.name_zh, i.name_en, t.source_quote",
     "achievements": "t.achievement_id, t.plan_id, i.name_zh, i.name_en, t.source_quote",
 }
@@ -56,6 +57,72 @@ def tiers(phrases: list[str]) -> list[str]:
 # word has hundreds of thousands at national scale.
 COUNT_LIMIT = 10_000
 
+# A region and every region within it, for a filter by region: Beijing holds Tongzhou.
+_WITHIN = (
+    "(WITH RECURSIVE within(code) AS (SELECT ? UNION "
+    "SELECT r.region_code FROM regions r JOIN within ON r.parent_code = within.code) "
+    "SELECT code FROM within)"
+)
+# Which rows of a table a filter by plan or by region keeps, as SQL over the table `t`. An
+# indicator is kept where it has a figure or a goal in the plan or region; a programme where its
+# plan is about the region.
+_BY_PLAN = {
+    "plans": "t.plan_id = ?",
+    "indicators": "EXISTS (SELECT 1 FROM series s WHERE s.indicator_id = t.indicator_id "
+    "AND s.plan_id = ?)",
+    "programs": "t.plan_id = ?",
+    "targets": "t.plan_id = ?",
+    "achievements": "t.plan_id = ?",
+}
+_BY_REGION = {
+    "plans": f"t.region_code IN {_WITHIN}",
+    "indicators": "EXISTS (SELECT 1 FROM series s WHERE s.indicator_id = t.indicator_id "
+    f"AND s.region_code IN {_WITHIN})",
+    "programs": f"t.plan_id IN (SELECT plan_id FROM plans WHERE region_code IN {_WITHIN})",
+    "targets": f"t.region_code IN {_WITHIN}",
+    "achievements": f"t.region_code IN {_WITHIN}",
+}
+
+
+def _filters(table: str, plan_id: str | None, region_code: str | None) -> tuple[str, list]:
+    """The join and conditions that keep a table's matches to a plan and a region."""
+    if not plan_id and not region_code:
+        return "", []
+    conditions, params = [], []
+    if plan_id:
+        conditions.append(_BY_PLAN[table])
+        params.append(plan_id)
+    if region_code:
+        conditions.append(_BY_REGION[table])
+        params.append(region_code)
+    return f" JOIN {table} t ON t.rowid = f.rowid AND " + " AND ".join(conditions), params
+
+
+def counts(
+    conn: sqlite3.Connection,
+    query: str,
+    kinds: list[str] | None = None,
+    *,
+    plan_id: str | None = None,
+    region_code: str | None = None,
+) -> dict[str, int]:
+    """How many hits each table holds for a query (up to COUNT_LIMIT + 1), by table name."""
+    phrases = [phrase(term) for term in terms(query)]
+    if not phrases:
+        return {}
+    every = " AND ".join(phrases)
+    found = {}
+    for table in (t for t in INDEXED if kinds is None or t in kinds):
+        fts = fts_table(table)
+        join, params = _filters(table, plan_id, region_code)
+        found[table] = cached_count(
+            conn,
+            f"SELECT count(*) FROM (SELECT 1 FROM {fts} f{join} WHERE f.{fts} MATCH ? "
+            f"LIMIT {COUNT_LIMIT + 1})",
+            [*params, every],
+        )
+    return found
+
 
 def search(
     conn: sqlite3.Connection,
@@ -63,6 +130,9 @@ def search(
     kinds: list[str] | None = None,
     limit: int = 20,
     offset: int = 0,
+    *,
+    plan_id: str | None = None,
+    region_code: str | None = None,
 ) -> tuple[list[Hit], int, bool]:
     """The hits for a query across kinds, name matches first; how many; whether that is exact.
 
@@ -71,32 +141,24 @@ def search(
     data. The index reads its matches in that order, so a page reads only as many as it shows:
     a word in a million rows costs what a rare one does. (BM25 would read every match first, to
     count the rows that hold each term.) Hits are counted up to COUNT_LIMIT per kind, once
-    per file, and kept.
+    per file, and kept. A plan or a region keeps the hits of that plan or region (see _filters).
     """
     phrases = [phrase(term) for term in terms(query)]
     if not phrases:
         return [], 0, True
     tables = [t for t in INDEXED if kinds is None or t in kinds]
-    every = " AND ".join(phrases)
-    counts = [
-        cached_count(
-            conn,
-            f"SELECT count(*) FROM (SELECT 1 FROM {fts_table(t)} WHERE {fts_table(t)} MATCH ? "
-            f"LIMIT {COUNT_LIMIT + 1})",
-            [every],
-        )
-        for t in tables
-    ]
-    total, exact = sum(min(c, COUNT_LIMIT) for c in counts), max(counts) <= COUNT_LIMIT
+    counted = list(counts(conn, query, tables, plan_id=plan_id, region_code=region_code).values())
+    total, exact = sum(min(c, COUNT_LIMIT) for c in counted), max(counted) <= COUNT_LIMIT
     wanted, chosen = offset + limit, []  # (tier, table, rowid) in rank order
     for tier, match in enumerate(tiers(phrases)):
         for table in tables:
             if len(chosen) >= wanted:
                 break
             fts = fts_table(table)
+            join, params = _filters(table, plan_id, region_code)
             found = conn.execute(
-                f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY rowid LIMIT ?",
-                [match, wanted - len(chosen)],
+                f"SELECT f.rowid FROM {fts} f{join} WHERE f.{fts} MATCH ? ORDER BY f.rowid LIMIT ?",
+                [*params, match, wanted - len(chosen)],
             )
             chosen.extend((tier, table, rowid) for (rowid,) in found)
     chosen = chosen[offset:wanted]

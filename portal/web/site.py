@@ -209,36 +209,22 @@ async def refuse(scope, send, status: int, message: str, headers=()):
     await send({"type": "http.response.body", "body": body})
 
 
-# Tables the build derives, with the tables whose columns they repeat.
-DERIVED = {"progress": ("targets",), "series": ("achievements", "targets")}
-
-
-def load_metadata(metadata_path: Path | None = None, db_path: Path | None = None) -> dict:
-    """metadata.yml with each table's column descriptions taken from its Table Schema; the columns
-    a derived table repeats are described as in the table they come from."""
+def load_metadata(metadata_path: Path | None = None) -> dict:
+    """metadata.yml (what is Datasette's own: labels, sorts, facets) with every table's title,
+    description and column descriptions taken from its Table Schema, in both languages."""
     metadata = yaml.safe_load(Path(metadata_path or paths.METADATA).read_text(encoding="utf-8"))
     tables = (
         metadata.setdefault("databases", {}).setdefault(DATABASE_NAME, {}).setdefault("tables", {})
     )
     for table in search_index.INDEXED:
         tables.setdefault(table, {}).setdefault("fts_table", search_index.fts_table(table))
-    schemas = load_schemas()
-    for name, schema in schemas.items():
-        columns = tables.setdefault(name, {}).setdefault("columns", {})
+    for name, schema in load_schemas(derived=True).items():
+        table = tables.setdefault(name, {})
+        table.setdefault("title", f"{schema.title_zh} · {schema.title}")
+        table.setdefault("description", f"{schema.description_zh} {schema.description}")
+        columns = table.setdefault("columns", {})
         for f in schema.fields:
             columns.setdefault(f.name, describe(f))
-    if db_path:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro&immutable=1", uri=True)
-        try:
-            for name, sources in DERIVED.items():
-                present = {row[1] for row in conn.execute(f"PRAGMA table_info({name})")}
-                columns = tables.setdefault(name, {}).setdefault("columns", {})
-                for source in sources:
-                    for f in schemas[source].fields:
-                        if f.name in present:
-                            columns.setdefault(f.name, describe(f))
-        finally:
-            conn.close()
     return metadata
 
 
@@ -257,7 +243,7 @@ def create_datasette(db_path: Path | None = None) -> Datasette:
     if default := pm.get_plugin(datasette_hooks.DEFAULT_ERROR_HANDLER):
         pm.unregister(default)  # the portal's handle_exception answers every error instead
     datasette = Datasette(
-        metadata=load_metadata(db_path=db_path),
+        metadata=load_metadata(),
         settings=SETTINGS,
         template_dir=str(paths.TEMPLATES / "datasette"),
     )

@@ -17,4 +17,9 @@ def init_api(app: Flask) -> Api:
     from portal.web.api.v1 import blueprint as v1
 
     api.register_blueprint(v1)
+    # The document describes the file being served, not the curated schemas (openapi.py).
+    from portal.web.api.openapi import openapi_json
+
+    app.extensions["portal.api"] = api
+    app.view_functions["api-docs.openapi_json"] = openapi_json
     return api

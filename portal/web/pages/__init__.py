@@ -1,4 +1,6 @@
-"""The reading pages: home, a page per plan and per indicator, search and downloads."""
+"""The reading pages: home, a page per plan and per indicator, search, downloads and about."""
+
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -10,6 +12,7 @@ from flask import (
     send_from_directory,
 )
 
+from portal.build import progress
 from portal.exports import downloads_path
 from portal.exports.citation import cite_compilation, cite_plan
 from portal.release import current_release
@@ -31,6 +34,9 @@ def words():
         "counted": i18n.counted,
         "switch_url": i18n.switch_url,
         "quantity": i18n.quantity,
+        "figure": i18n.figure,
+        "printed": i18n.printed,
+        "comparable": i18n.comparable,
         "comparator": i18n.comparator,
         "version": data_version(),
     }
@@ -83,10 +89,44 @@ def indicator(indicator_id: str):
     )
 
 
+# Hits a search page shows; the pages after it are reached by ?page=.
+HITS_PER_PAGE = 20
+KIND_ORDER = ("plan", "indicator", "target", "achievement", "program")
+
+
+def _page_number(value: str | None) -> int:
+    """?page= as a page number from 1; anything else (0, -1, x, a huge number) is the first."""
+    return int(value) if value and value.isdigit() and len(value) < 7 and int(value) else 1
+
+
 @pages.route("/search")
 def search_page():
+    """Search everything, filtered by kind, plan and region, a page of hits at a time."""
     query = request.args.get("q", "").strip()[:200]
-    hits, total, exact = search.search(get_db(), query, limit=100) if query else ([], 0, True)
+    kind = request.args.get("kind", "")
+    kind = kind if kind in KIND_ORDER else ""
+    plan_id = request.args.get("plan", "").strip()[:100] or None
+    region_code = request.args.get("region", "").strip()[:20] or None
+    page_number = _page_number(request.args.get("page"))
+    conn = get_db()
+    filters = {"plan_id": plan_id, "region_code": region_code}
+    tables = {k: t for t, k in search.KINDS.items()}
+    hits, total, exact, per_kind = [], 0, True, {}
+    if query:
+        hits, total, exact = search.search(
+            conn,
+            query,
+            [tables[kind]] if kind else None,
+            HITS_PER_PAGE,
+            (page_number - 1) * HITS_PER_PAGE,
+            **filters,
+        )
+        per_kind = {search.KINDS[t]: n for t, n in search.counts(conn, query, **filters).items()}
+    figures = catalog.hit_figures(
+        conn,
+        [h.id for h in hits if h.kind == "target"],
+        [h.id for h in hits if h.kind == "achievement"],
+    )
     groups: dict[str, list] = {}
     for hit in hits:
         groups.setdefault(hit.kind, []).append(
@@ -94,10 +134,46 @@ def search_page():
                 "hit": vars(hit),
                 "snippet": search.snippet(hit.text, query),
                 "url": search.page_url(hit),
+                "figure": figures.get(hit.id) if hit.kind in ("target", "achievement") else None,
             }
         )
+    chosen = {"q": query, "kind": kind, "plan": plan_id, "region": region_code}
+
+    def search_url(**changes) -> str:
+        """This search with some of its choices changed; the first page unless one is given."""
+        args = {k: v for k, v in (chosen | changes).items() if v}
+        return "/search?" + urlencode(args)
+
+    plans, regions = catalog.filter_choices(conn)
     return render_template(
-        "pages/search.html", query=query, groups=groups, total=total, exact=exact
+        "pages/search.html",
+        query=query,
+        groups=groups,
+        kinds=[k for k in KIND_ORDER if k in groups],
+        total=total,
+        exact=exact,
+        per_kind=per_kind,
+        count_limit=search.COUNT_LIMIT,
+        chosen=chosen,
+        page=page_number,
+        pages=max(1, -(-min(total, search.COUNT_LIMIT) // HITS_PER_PAGE)),
+        first=(page_number - 1) * HITS_PER_PAGE + 1,
+        last=(page_number - 1) * HITS_PER_PAGE + len(hits),
+        search_url=search_url,
+        plans=plans,
+        regions=regions,
+    )
+
+
+@pages.route("/about")
+def about():
+    release = current_release()
+    return render_template(
+        "pages/about.html",
+        plans=[(p, cite_plan(p)) for p in catalog.plans(get_db())],
+        compilation=cite_compilation(release),
+        release=release,
+        statuses=progress.STATUSES,
     )
 
 

@@ -102,6 +102,7 @@ def indicator(conn, indicator_id: str) -> dict | None:
 
 def indicators(conn, theme_id: str | None = None) -> list[dict]:
     sql = """SELECT i.*, th.name_zh AS theme_zh, th.name_en AS theme_en,
+               th.description_zh AS theme_description_zh, th.description_en AS theme_description_en,
                (SELECT count(*) FROM series s WHERE s.indicator_id = i.indicator_id) AS points
              FROM indicators i JOIN themes th USING (theme_id)"""
     if theme_id:
@@ -139,3 +140,61 @@ def readable_url(conn, table: str, key: str) -> str | None:
         return None
     row = one(conn, f"SELECT plan_id FROM {table} WHERE {keys[table]} = ?", [key])
     return f"/plans/{row['plan_id']}#{key}" if row else None
+
+
+_FIGURE_COLUMNS = """t.comparator, t.value, t.value_text, t.qualifier_zh, t.basis, t.plan_id,
+    t.source_quote,
+    i.unit, i.unit_en, r.name_zh AS region_zh, r.name_en AS region_en,
+    p.title_zh AS plan_zh, p.title_en AS plan_en"""
+_FIGURE_JOINS = """JOIN indicators i ON i.indicator_id = t.indicator_id
+    JOIN regions r ON r.region_code = t.region_code JOIN plans p ON p.plan_id = t.plan_id"""
+
+
+def hit_figures(conn, target_ids: list[str], achievement_ids: list[str]) -> dict[str, dict]:
+    """What a search hit on a target or achievement shows: its figure as printed, its year or
+    period, its region and its plan, with the units its figure is written in; by id."""
+    found = []
+    if target_ids:
+        found += rows(
+            conn,
+            f"""SELECT t.target_id AS id, 'target' AS kind, t.target_year, {_FIGURE_COLUMNS}
+            FROM targets t {_FIGURE_JOINS}
+            WHERE t.target_id IN ({", ".join("?" * len(target_ids))})""",
+            target_ids,
+        )
+    if achievement_ids:
+        found += rows(
+            conn,
+            f"""SELECT t.achievement_id AS id, 'achievement' AS kind, t.period_start,
+                   t.period_end, {_FIGURE_COLUMNS}
+            FROM achievements t {_FIGURE_JOINS}
+            WHERE t.achievement_id IN ({", ".join("?" * len(achievement_ids))})""",
+            achievement_ids,
+        )
+    return {row["id"]: row for row in found}
+
+
+# A filter offers a choice of plans while there are few enough to read in a list; beyond, a plan
+# is chosen from its own page (its search link) and the list offers provinces and larger regions.
+FILTER_CHOICES = 50
+
+
+def filter_choices(conn) -> tuple[list[dict], list[dict]]:
+    """The plans and regions a reader may filter search by."""
+    plans = rows(
+        conn,
+        "SELECT plan_id, title_zh, title_en, region_code FROM plans "
+        f"ORDER BY published_on DESC, plan_id LIMIT {FILTER_CHOICES + 1}",
+    )
+    if len(plans) > FILTER_CHOICES:
+        plans = []
+    codes = sorted({p["region_code"] for p in plans})
+    regions = rows(
+        conn,
+        f"""SELECT region_code, name_zh, name_en, level FROM regions
+           WHERE level IN ('macro-region', 'province')
+              OR region_code IN ({", ".join("?" * len(codes)) or "NULL"})
+           ORDER BY region_code = 'JJJ' DESC, region_code""",
+        codes,
+    )
+    return plans, regions

@@ -3,6 +3,13 @@
 from portal.web.query import Filter, Listing
 
 _THEME = ("indicator_id", "SELECT indicator_id FROM indicators WHERE theme_id IN ({marks})")
+# Whose figure or goal it is: the filters targets, achievements and progress share.
+_WHOSE = (
+    Filter("plan_id", "plan_id"),
+    Filter("region_code", "region_code"),
+    Filter("indicator_id", "indicator_id"),
+    Filter("theme_id", _THEME[0], subquery=_THEME[1]),
+)
 
 LISTINGS = {
     "regions": Listing(
@@ -38,7 +45,7 @@ LISTINGS = {
         filters=(Filter("theme_id", "theme_id"),),
         sortable=("theme_id", "name_en"),
         default_sort=("theme_id",),
-        text_columns=("name_zh", "name_en", "description_en"),
+        text_columns=("name_zh", "name_en", "description_zh", "description_en"),
     ),
     "indicators": Listing(
         table="indicators",
@@ -50,17 +57,14 @@ LISTINGS = {
         ),
         sortable=("indicator_id", "theme_id", "name_en"),
         default_sort=("indicator_id",),
-        text_columns=("name_zh", "name_en", "definition_en"),
+        text_columns=("name_zh", "name_en", "definition_zh", "definition_en"),
     ),
     "targets": Listing(
         table="targets",
         key="target_id",
         filters=(
             Filter("target_id", "target_id"),
-            Filter("plan_id", "plan_id"),
-            Filter("region_code", "region_code"),
-            Filter("indicator_id", "indicator_id"),
-            Filter("theme_id", _THEME[0], subquery=_THEME[1]),
+            *_WHOSE,
             Filter("target_year", "target_year", int),
             Filter("year_from", "target_year", int, ">="),
             Filter("year_to", "target_year", int, "<="),
@@ -69,17 +73,14 @@ LISTINGS = {
         ),
         sortable=("target_id", "target_year", "plan_id", "indicator_id", "region_code"),
         default_sort=("target_id",),
-        text_columns=("value_text", "qualifier_zh", "source_quote", "note_en"),
+        text_columns=("value_text", "qualifier_zh", "source_quote", "note_zh", "note_en"),
     ),
     "achievements": Listing(
         table="achievements",
         key="achievement_id",
         filters=(
             Filter("achievement_id", "achievement_id"),
-            Filter("plan_id", "plan_id"),
-            Filter("region_code", "region_code"),
-            Filter("indicator_id", "indicator_id"),
-            Filter("theme_id", _THEME[0], subquery=_THEME[1]),
+            *_WHOSE,
             Filter("period_end", "period_end", int),
             # A figure is in a range of years if its period overlaps it.
             Filter("year_from", "period_end", int, ">="),
@@ -97,7 +98,7 @@ LISTINGS = {
             "value",
         ),
         default_sort=("achievement_id",),
-        text_columns=("value_text", "qualifier_zh", "source_quote", "note_en"),
+        text_columns=("value_text", "qualifier_zh", "source_quote", "note_zh", "note_en"),
     ),
     "programs": Listing(
         table="programs",
@@ -110,7 +111,7 @@ LISTINGS = {
         ),
         sortable=("program_id", "plan_id", "ordinal"),
         default_sort=("program_id",),
-        text_columns=("title_zh", "title_en", "summary_en", "source_quote"),
+        text_columns=("title_zh", "title_en", "summary_zh", "summary_en", "source_quote"),
     ),
 }
 
@@ -118,10 +119,7 @@ PROGRESS = Listing(
     table="progress",
     key="target_id",
     filters=(
-        Filter("plan_id", "plan_id"),
-        Filter("region_code", "region_code"),
-        Filter("indicator_id", "indicator_id"),
-        Filter("theme_id", _THEME[0], subquery=_THEME[1]),
+        *_WHOSE,
         Filter("status", "status"),
         Filter("target_year", "target_year", int),
         Filter("year_from", "target_year", int, ">="),

@@ -4,19 +4,16 @@ import marshmallow as ma
 from marshmallow import fields, validate
 from webargs.fields import DelimitedList
 
-from portal.build.progress import STATUSES
 from portal.tableschema import TableSchema, load_schemas
 from portal.web.api.v1.resources import LISTINGS, SINGULAR
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 50
 
-_FIELD_TYPES = {
-    "string": fields.String,
-    "integer": fields.Integer,
-    "number": fields.Float,
-    "date": fields.String,
-}
+# marshmallow's field for each Python type of portal.tableschema.TYPES.
+_FIELD_CLASSES = {str: fields.String, int: fields.Integer, float: fields.Float}
+# The name of a row in the OpenAPI document, where it is not the table's singular.
+_ROW_NAMES = {"series": "SeriesPoint"}
 
 
 def row_field(f) -> fields.Field:
@@ -26,13 +23,21 @@ def row_field(f) -> fields.Field:
     enum = f.constraints.get("enum")
     if enum:
         metadata["enum"] = enum
-    return _FIELD_TYPES[f.type](required=True, allow_none=not f.required, metadata=metadata)
+    return _FIELD_CLASSES[f.python_type](
+        required=True, allow_none=not f.required, metadata=metadata
+    )
+
+
+def row_name(table: str) -> str:
+    """The name of a table's row in the OpenAPI document."""
+    return _ROW_NAMES.get(table, SINGULAR[table])
 
 
 def row_schema(schema: TableSchema, extra: dict | None = None) -> type[ma.Schema]:
     """A response schema for one row of a table: every column, typed and described."""
     return ma.Schema.from_dict(
-        {f.name: row_field(f) for f in schema.fields} | (extra or {}), name=SINGULAR[schema.name]
+        {f.name: row_field(f) for f in schema.fields} | (extra or {}),
+        name=row_name(schema.name),
     )
 
 
@@ -228,122 +233,9 @@ class Sort(fields.String):
         return order
 
 
-TABLE_SCHEMAS = load_schemas()
+TABLE_SCHEMAS = load_schemas(derived=True)
 ROWS = {name: row_schema(schema) for name, schema in TABLE_SCHEMAS.items()}
-
-
-def _described(table: str, column: str, field_class, **kwargs) -> fields.Field:
-    f = TABLE_SCHEMAS[table].field(column)
-    return field_class(
-        required=True, metadata={"description": f"{f.title}: {f.description}"}, **kwargs
-    )
-
-
-SeriesPointSchema = ma.Schema.from_dict(
-    {
-        "point_id": fields.String(
-            required=True, metadata={"description": "The target_id or achievement_id of the row."}
-        ),
-        "kind": fields.String(
-            required=True,
-            metadata={"description": "target or achievement.", "enum": ["target", "achievement"]},
-        ),
-        "indicator_id": _described("targets", "indicator_id", fields.String),
-        "plan_id": _described("targets", "plan_id", fields.String),
-        "region_code": _described("targets", "region_code", fields.String),
-        "year": fields.Integer(
-            required=True,
-            metadata={
-                "description": "Year of the point: the target year, or the end of the period."
-            },
-        ),
-        "period_start": _described("achievements", "period_start", fields.Integer, allow_none=True),
-        "period_end": _described("achievements", "period_end", fields.Integer),
-        "comparator": fields.String(
-            required=True,
-            metadata={"description": "How the value bounds it; qualitative goals have none."},
-        ),
-        "value": fields.Float(
-            required=True,
-            allow_none=True,
-            metadata={"description": "Value in the indicator's unit; empty for qualitative goals."},
-        ),
-        "value_text": _described("targets", "value_text", fields.String, allow_none=True),
-        "qualifier_zh": _described("targets", "qualifier_zh", fields.String, allow_none=True),
-        "basis": _described("targets", "basis", fields.String),
-        "section": _described("targets", "section", fields.String),
-        "source_quote": _described("targets", "source_quote", fields.String),
-    },
-    name="SeriesPoint",
-)
-
-ProgressSchema = ma.Schema.from_dict(
-    {
-        "target_id": _described("targets", "target_id", fields.String),
-        "plan_id": _described("targets", "plan_id", fields.String),
-        "indicator_id": _described("targets", "indicator_id", fields.String),
-        "region_code": _described("targets", "region_code", fields.String),
-        "target_year": _described("targets", "target_year", fields.Integer),
-        "comparator": _described("targets", "comparator", fields.String),
-        "target_value": fields.Float(
-            required=True, metadata={"description": "The target, in the indicator's unit."}
-        ),
-        "baseline_id": fields.String(
-            required=True,
-            allow_none=True,
-            metadata={
-                "description": "The latest figure before the target year (an achievement_id)."
-            },
-        ),
-        "baseline_year": fields.Integer(
-            required=True, allow_none=True, metadata={"description": "Year of the baseline."}
-        ),
-        "baseline_value": fields.Float(
-            required=True,
-            allow_none=True,
-            metadata={"description": "The baseline, in the indicator's unit."},
-        ),
-        "earliest_id": fields.String(
-            required=True,
-            allow_none=True,
-            metadata={
-                "description": "The earliest figure, where there are two (an achievement_id)."
-            },
-        ),
-        "earliest_year": fields.Integer(
-            required=True, allow_none=True, metadata={"description": "Year of the earliest figure."}
-        ),
-        "earliest_value": fields.Float(
-            required=True,
-            allow_none=True,
-            metadata={"description": "The earliest figure, in the indicator's unit."},
-        ),
-        "growth_needed": fields.Float(
-            required=True,
-            allow_none=True,
-            metadata={
-                "description": "Compound annual growth (% a year) from the baseline to the target."
-            },
-        ),
-        "growth_achieved": fields.Float(
-            required=True,
-            allow_none=True,
-            metadata={
-                "description": "Compound annual growth (% a year) from the earliest figure to the "
-                "baseline."
-            },
-        ),
-        "status": fields.String(
-            required=True,
-            metadata={
-                "description": "achieved, on_track, needs_acceleration, no_trend (one figure only) "
-                "or no_baseline.",
-                "enum": list(STATUSES),
-            },
-        ),
-    },
-    name="Progress",
-)
+ProgressSchema = ROWS["progress"]
 
 SeriesMetaSchema = ma.Schema.from_dict(
     {
@@ -365,12 +257,9 @@ SeriesMetaSchema = ma.Schema.from_dict(
     name="SeriesMeta",
 )
 
-ROWS["series"] = SeriesPointSchema
-ROWS["progress"] = ProgressSchema
-
 SeriesSchema = ma.Schema.from_dict(
     {
-        "data": fields.List(fields.Nested(SeriesPointSchema), required=True),
+        "data": fields.List(fields.Nested(ROWS["series"]), required=True),
         "meta": fields.Nested(SeriesMetaSchema, required=True),
         "links": fields.Nested(LinksSchema, required=True),
     },
@@ -396,6 +285,20 @@ SearchQuerySchema = QuerySchema.from_dict(
             metadata={
                 "description": "Only these kinds of result (comma-separated): "
                 + ", ".join(SEARCH_KINDS)
+            },
+        ),
+        "plan_id": fields.String(
+            validate=validate.Length(min=1, max=100),
+            metadata={
+                "description": "Only hits of this plan (indicators: those with a figure or goal "
+                "in it)."
+            },
+        ),
+        "region_code": fields.String(
+            validate=validate.Length(min=1, max=20),
+            metadata={
+                "description": "Only hits about this region or a region within it (indicators: "
+                "those with a figure or goal there; programmes: those of its plans)."
             },
         ),
         "limit": fields.Integer(

@@ -281,7 +281,15 @@ def search_response(args: dict):
         [t for t, kind in search.KINDS.items() if kind in args["kind"]] if "kind" in args else None
     )
     limit = args["limit"] if output == "json" or "limit" in request.args else ALL_HITS
-    hits, total, exact = search.search(get_db(), args["q"], tables, limit, offset)
+    hits, total, exact = search.search(
+        get_db(),
+        args["q"],
+        tables,
+        limit,
+        offset,
+        plan_id=args.get("plan_id"),
+        region_code=args.get("region_code"),
+    )
     found = [
         {
             "kind": h.kind,
