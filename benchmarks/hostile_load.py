@@ -132,7 +132,7 @@ class Readers:
             started = time.monotonic()
             try:
                 ok = get(self.port, url) == 200
-            except OSError:
+            except (OSError, http.client.HTTPException):  # refused, reset, cut short
                 ok = False
             with self.lock:
                 self.results.setdefault(phase, []).append((time.monotonic() - started, ok))
@@ -176,7 +176,7 @@ def looping(urls):
         while not done.is_set():
             try:
                 tally[get(port, urls[n % len(urls)])] += 1
-            except OSError as error:
+            except (OSError, http.client.HTTPException) as error:
                 tally[type(error).__name__] += 1
             n += 1
 
