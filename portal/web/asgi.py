@@ -8,7 +8,7 @@ from portal import paths
 from portal.web.app import create_app as create_flask_app
 from portal.web.cors import DataCors
 from portal.web.security import SecureHeaders
-from portal.web.site import DATABASE_NAME, create_datasette
+from portal.web.site import DATABASE_NAME, HeldToLimits, create_datasette
 
 # Paths the Flask app answers.
 FLASK_PREFIXES = (
@@ -59,11 +59,12 @@ def without_lang(scope: dict) -> dict:
     return {**scope, "query_string": b"&".join(kept)}
 
 
-def create_app(db_path: Path | None = None):
-    """The portal as an ASGI app, serving the database at db_path (default: $PORTAL_DB)."""
+def create_app(db_path: Path | None = None, base_url: str | None = None):
+    """The portal as an ASGI app, serving the database at db_path (default: $PORTAL_DB), whose
+    public address is base_url (default: $PORTAL_BASE_URL, see portal.web.security)."""
     db_path = Path(db_path or paths.database_path())
     flask_app = WSGIMiddleware(create_flask_app({"PORTAL_DB": str(db_path)}), workers=8)
-    datasette = DataCors(create_datasette(db_path).app())
+    datasette = DataCors(HeldToLimits(create_datasette(db_path).app()))
 
     async def portal(scope, receive, send):
         if scope["type"] == "http" and served_by_flask(scope.get("path", "")):
@@ -71,4 +72,4 @@ def create_app(db_path: Path | None = None):
         else:
             await datasette(without_lang(scope), receive, send)
 
-    return SecureHeaders(portal, strict_paths=served_by_flask)
+    return SecureHeaders(portal, strict_paths=served_by_flask, base_url=base_url)

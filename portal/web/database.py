@@ -21,10 +21,15 @@ def file_identity() -> tuple[str, int, int]:
     Looked at once a request: its connection, data version and ETag all name the same file.
     """
     if "portal_file" not in g:
-        path = current_app.config["PORTAL_DB"]
-        stat = os.stat(path)
-        g.portal_file = (path, stat.st_ino, stat.st_mtime_ns)
+        g.portal_file = identity_of(current_app.config["PORTAL_DB"])
     return g.portal_file
+
+
+def identity_of(path) -> tuple[str, int, int]:
+    """A file's path, inode and modification time: Datasette's side (portal.web.site) reopens
+    the file on the same change as the API's connections."""
+    stat = os.stat(path)
+    return (str(path), stat.st_ino, stat.st_mtime_ns)
 
 
 def get_db() -> sqlite3.Connection:

@@ -1,7 +1,9 @@
 """Datasette plugin hooks of the portal, registered by portal.site."""
 
 import logging
+import re
 import sqlite3
+import threading
 
 from datasette import Response, hookimpl
 from datasette.database import QueryInterrupted
@@ -42,10 +44,75 @@ def escape_fts(query: str) -> str:
     return search_index.fts_query(query or "") or NOTHING
 
 
+# SQLite functions that answer something about the server rather than the data: fts3_tokenizer
+# answers a process address; load_extension would load code (it is off anyway).
+REFUSED_FUNCTIONS = {"fts3_tokenizer", "load_extension"}
+# Columns read as NULL: pragma_database_list's file is the absolute path of the database.
+HIDDEN_COLUMNS = {("pragma_database_list", "file")}
+# No value longer than this (the longest in the data is well under 1 kB): a single call such as
+# printf('%.*c', 900000000, 'x') or zeroblob(1e9) allocates at once, between two checks of the
+# time limit, so only a cap on length stops it.
+MAX_VALUE_BYTES = 1_000_000
+MAX_COLUMNS = 100  # of a table, an index or a result row
+
+
+# printf('%.*c', N, 'x') repeats a character N times in one step, one character at a time even
+# once the value is past the length cap (some 4 s for N = 50 million, here): a width or
+# precision above the cap answers NULL, as a value past the cap does, without running it.
+PRINTF_SPEC = re.compile(r"%[-+ 0#,!]*(\*|\d+)?(?:\.(\*|\d+))?(%|[a-zA-Z])")
+_printf = threading.local()
+
+
+def printf_sizes(fmt: str, args) -> list[int]:
+    """The widths and precisions a printf format asks for, with its arguments for each *."""
+    sizes, position = [], 0
+    for width, precision, conversion in PRINTF_SPEC.findall(fmt):
+        for part in (width, precision):
+            if part == "*":
+                value = args[position] if position < len(args) else 0
+                position += 1
+                try:
+                    sizes.append(abs(int(float(value or 0))))
+                except (TypeError, ValueError, OverflowError):
+                    sizes.append(0)
+            elif part:
+                sizes.append(int(part))
+        if conversion != "%":
+            position += 1
+    return sizes
+
+
+def bounded_printf(fmt, *args):
+    """SQLite's printf (and format), for a width and precision within MAX_VALUE_BYTES."""
+    if fmt is None:
+        return None
+    if any(size > MAX_VALUE_BYTES for size in printf_sizes(str(fmt), args)):
+        return None  # as SQLite's printf answers a value past the length cap
+    conn = getattr(_printf, "conn", None)
+    if conn is None:
+        conn = _printf.conn = sqlite3.connect(":memory:", check_same_thread=False)
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    marks = ", ".join("?" * (len(args) + 1))
+    return conn.execute(f"SELECT printf({marks})", [fmt, *args]).fetchone()[0]
+
+
+def authorize(action, name, detail, database, trigger):
+    if action == sqlite3.SQLITE_FUNCTION and (detail or "").lower() in REFUSED_FUNCTIONS:
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_READ and (name, detail) in HIDDEN_COLUMNS:
+        return sqlite3.SQLITE_IGNORE
+    return sqlite3.SQLITE_OK
+
+
 @hookimpl(trylast=True)
 def prepare_connection(conn):
     # trylast: replace Datasette's own escape_fts, which its default plugin registers first.
     conn.create_function("escape_fts", 1, escape_fts, deterministic=True)
+    conn.create_function("printf", -1, bounded_printf, deterministic=True)
+    conn.create_function("format", -1, bounded_printf, deterministic=True)
+    conn.set_authorizer(authorize)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_COLUMN, MAX_COLUMNS)
 
 
 def classify(exception: Exception) -> tuple[int, str, str | None, dict]:

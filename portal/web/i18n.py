@@ -557,7 +557,11 @@ def remember(response):
     """Keep the language a reader chose with ?lang= for the next pages; a page's language depends
     on the cookie and the browser's preference, so caches must keep the versions apart."""
     chosen = request.args.get("lang")
-    if chosen in LANGUAGES:
-        response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax")
+    # Never on an answer a shared cache may keep (a download): it would hand the cookie on.
+    if chosen in LANGUAGES and not response.cache_control.public:
+        response.set_cookie(
+            COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure
+        )
+        response.cache_control.private = True
     response.vary.update(("Cookie", "Accept-Language"))
     return response

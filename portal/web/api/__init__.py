@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from portal.web.api.problems import Api, CsvAlternative
+from portal.web.api.problems import Api, CsvAlternative, ServerLimits
 
 
 def init_api(app: Flask) -> Api:
@@ -12,7 +12,8 @@ def init_api(app: Flask) -> Api:
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    api = Api(app, spec_kwargs={"extra_plugins": [CsvAlternative(json_only=("/api/v1/",))]})
+    plugins = [CsvAlternative(json_only=("/api/v1/",)), ServerLimits()]
+    api = Api(app, spec_kwargs={"extra_plugins": plugins})
     from portal.web.api.v1 import blueprint as v1
 
     api.register_blueprint(v1)

@@ -5,9 +5,9 @@ import logging
 
 import marshmallow as ma
 from apispec import BasePlugin
-from flask import Response, request
+from flask import Response, make_response, request
 from flask_smorest import Api as SmorestApi
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -83,6 +83,27 @@ class CsvAlternative(BasePlugin):
                 ok["content"]["text/csv"] = {"schema": {"type": "string"}}
 
 
+class ServerLimits(BasePlugin):
+    """Document on every operation the refusals the server makes before routing
+    (portal.web.security): as every error of the API, they are application/problem+json."""
+
+    LIMITS = {
+        "414": "URI Too Long: the path and query hold more than 8,190 bytes.",
+        "431": "Request Header Fields Too Large: more than 100 headers, or 16 KiB of them.",
+        "503": "Service Unavailable: the worker is answering as many requests as it takes at "
+        "once; try again after Retry-After seconds.",
+    }
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
+        for operation in (operations or {}).values():
+            responses = operation.setdefault("responses", {})
+            for status, description in self.LIMITS.items():
+                responses.setdefault(
+                    status, {"description": description, "content": {PROBLEM_JSON: problem}}
+                )
+
+
 class Api(SmorestApi):
     """flask-smorest's Api, answering every error as problem+json."""
 
@@ -97,14 +118,20 @@ class Api(SmorestApi):
             del self.DEFAULT_RESPONSE_CONTENT_TYPE
 
     def handle_http_exception(self, error: HTTPException):
+        response = self.error_response(error)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))  # RFC 9110 15.5.6
+        return response
+
+    def error_response(self, error: HTTPException) -> Response:
         if not request.path.startswith("/api/"):
             from portal.web.pages import error_page
 
-            return error_page(error)
+            return make_response(error_page(error))
         data = getattr(error, "data", None) or {}
         errors = data.get("errors") or flatten_errors(data.get("messages", {}))
         detail = data.get("message") or error.description
-        if errors:
+        if errors and error.code == 400:
             fields = ", ".join(sorted(errors))
             detail = f"Invalid query parameter(s): {fields}."
         if isinstance(error, InternalServerError):

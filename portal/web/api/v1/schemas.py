@@ -101,6 +101,27 @@ class QuerySchema(ma.Schema):
 
 
 _ID = validate.Length(min=1, max=100)
+
+# A cursor is a JSON array in unpadded base64url, so it always starts with the encoding of '["'
+# and a letter (after, before, offset). One of that form which names no position in the list
+# (made up, or from another sort order or query) is a 404: no such page.
+CURSOR_PATTERN = "^WyJ[A-Za-z0-9_-]+$"
+NOT_A_CURSOR = "Not a cursor from links.next or links.prev."
+
+
+def cursor_field(max_length: int) -> fields.Field:
+    return fields.String(
+        validate=[
+            validate.Length(min=4, max=max_length),
+            validate.Regexp(CURSOR_PATTERN, error=NOT_A_CURSOR),
+        ],
+        metadata={
+            "description": "Opaque position from links.next or links.prev (a cursor of this "
+            "form that names no page of this list, sort and query is a 404)."
+        },
+    )
+
+
 _YEAR = validate.Range(min=1000, max=9999)
 
 
@@ -181,10 +202,7 @@ def query_schema(name: str, listing=None, fixed: tuple[str, ...] = ()) -> type[m
         validate=validate.Range(min=1, max=MAX_LIMIT),
         metadata={"description": f"Rows per page, 1 to {MAX_LIMIT}."},
     )
-    spec["cursor"] = fields.String(
-        validate=validate.Length(min=1, max=2000),
-        metadata={"description": "Opaque position from links.next or links.prev."},
-    )
+    spec["cursor"] = cursor_field(2000)
     spec["format"] = FORMAT
     spec["bom"] = BOM
     spec["safe"] = SAFE
@@ -288,10 +306,8 @@ SearchQuerySchema = QuerySchema.from_dict(
             validate=validate.Range(min=1, max=100),
             metadata={"description": "Hits per page, 1 to 100."},
         ),
-        "cursor": fields.String(
-            validate=validate.Length(min=1, max=200),
-            metadata={"description": "Opaque position from links.next or links.prev."},
-        ),
+        # The query is part of the cursor: 200 characters of up to 4 bytes, in base64.
+        "cursor": cursor_field(1200),
         "format": FORMAT,
         "bom": BOM,
         "safe": SAFE,

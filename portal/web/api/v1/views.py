@@ -19,14 +19,16 @@ from portal.web.api.v1.paging import (
 from portal.web.api.v1.resources import LISTINGS, PROGRESS, SERIES, SINGULAR
 from portal.web.database import data_version, get_db, open_db
 
+NO_PAGE = "No page of this list is at this cursor: it was not handed out for this sort or query."
+
 
 def _position(args: dict, sort_text: str, width: int) -> tuple[list | None, list | None]:
     if "cursor" not in args:
         return None, None
     try:
         direction, values = decode_cursor(args["cursor"], sort_text, width)
-    except ValidationError as error:
-        abort(400, errors={"cursor": error.messages})
+    except ValidationError as error:  # of the documented form, but no page of this list
+        abort(404, message=NO_PAGE, errors={"cursor": error.messages})
     return (values, None) if direction == "after" else (None, values)
 
 
@@ -175,6 +177,7 @@ def _register_collection(blp, name: str) -> None:
     class Collection(MethodView):
         @blp.arguments(schemas.query_schema(name)(), location="query", unknown=RAISE)
         @blp.response(200, schemas.list_envelope(name, row))
+        @blp.alt_response(404, response="NOT_FOUND")
         @negotiated(blp)
         def get(self, args):
             return list_response(name, listing, args)
@@ -239,6 +242,7 @@ def _register_progress(blp) -> None:
             schemas.query_schema("progress", PROGRESS)(), location="query", unknown=RAISE
         )
         @blp.response(200, envelope)
+        @blp.alt_response(404, response="NOT_FOUND")
         @negotiated(blp)
         def get(self, args):
             """Progress against targets
@@ -253,6 +257,7 @@ def _register_search(blp) -> None:
     class Search(MethodView):
         @blp.arguments(schemas.SearchQuerySchema(), location="query", unknown=RAISE)
         @blp.response(200, schemas.SearchSchema)
+        @blp.alt_response(404, response="NOT_FOUND")
         @negotiated(blp)
         def get(self, args):
             """Search everything
@@ -273,8 +278,8 @@ def search_response(args: dict):
     if "cursor" in args:
         try:
             offset = decode_offset(args["cursor"], args["q"])
-        except ValidationError as error:
-            abort(400, errors={"cursor": error.messages})
+        except ValidationError as error:  # of the documented form, but no page of these hits
+            abort(404, message=NO_PAGE, errors={"cursor": error.messages})
     tables = (
         [t for t, kind in search.KINDS.items() if kind in args["kind"]] if "kind" in args else None
     )
