@@ -2,8 +2,6 @@
 releases, the sitemap and robots.txt, the DCAT catalogue, schema.org JSON-LD in the pages, and
 a chart-only page of an indicator that any site may frame."""
 
-import os
-
 from flask import Response, abort, current_app, render_template, request
 
 from portal.exports.catalogue import dcat_catalogue, schema_org_catalog, schema_org_dataset
@@ -13,6 +11,7 @@ from portal.release import current_release
 from portal.web import i18n
 from portal.web.database import data_version, get_db
 from portal.web.pages import catalog, charts, comparison, pages, regions
+from portal.web.security import canonical_origin
 
 ATOM = "application/atom+xml"
 JSON_LD = "application/ld+json"
@@ -23,8 +22,8 @@ EMBED = "/embed/indicators/"
 def site_url() -> str:
     """The portal's public address, from PORTAL_BASE_URL: feeds, sitemaps and catalogues need
     absolute URLs, and they are never built from a request's Host header."""
-    configured = current_app.config.get("PORTAL_BASE_URL") or os.environ.get("PORTAL_BASE_URL")
-    return (configured or f"http://localhost:{os.environ.get('PORT', '8000')}").rstrip("/")
+    scheme, host = canonical_origin(current_app.config.get("PORTAL_BASE_URL"))
+    return f"{scheme}://{host.decode()}"
 
 
 def _cacheable(response: Response) -> Response:
