@@ -459,3 +459,30 @@ def test_a_total_is_counted_once_per_file_and_again_for_a_new_file(db_path, tmp_
     third_conn.set_trace_callback(statements.append)
     assert query.count_rows(third_conn, LISTINGS["targets"], **args) == first
     assert [s for s in statements if s.startswith("SELECT count(*)")]
+
+
+def test_a_matching_if_none_match_is_answered_without_running_a_query(recorded):
+    client, statements = recorded
+    for url in (
+        "/api/v1/targets?region_code=110112&target_year=2027",
+        "/api/v1/targets?format=csv",
+        "/api/v1/indicators/high_tech_enterprises/series",
+        "/api/v1/search?q=%E4%B8%93%E5%88%A9",
+        "/api/v1/plans/baodi-st-14fyp",
+    ):
+        first = client.get(url)
+        assert first.status_code == 200, url
+        first.get_data()
+        assert statements, url  # the full answer reads the file
+        del statements[:]
+        again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304, url
+        assert again.data == b""
+        assert again.headers["ETag"] == first.headers["ETag"]
+        assert again.headers["Cache-Control"] == first.headers["Cache-Control"]
+        assert again.headers["Vary"] == first.headers["Vary"]
+        assert again.headers["Access-Control-Allow-Origin"] == "*"
+        assert statements == [], url
+        # Another URL, or another tag, is answered in full.
+        other = client.get(url, headers={"If-None-Match": '"0123"'})
+        assert other.status_code == 200 and statements, url
