@@ -1,6 +1,7 @@
 """How the server spreads connections over its workers: a listening socket for each worker, so
 that the connections of one client land on several workers, not all on the first to wake."""
 
+import asyncio
 import http.client
 import json
 import os
@@ -14,8 +15,6 @@ import pytest
 from support import free_port
 
 from portal import paths
-
-pytestmark = pytest.mark.server
 
 WORKERS = 4
 LISTEN, ESTABLISHED = "0A", "01"
@@ -99,6 +98,7 @@ def sockets_of(pid: int) -> set[int]:
     return inodes
 
 
+@pytest.mark.server
 def test_each_worker_listens_on_a_socket_of_its_own(four_workers):
     port, master = four_workers
     listeners = listening(port)
@@ -109,6 +109,7 @@ def test_each_worker_listens_on_a_socket_of_its_own(four_workers):
     assert not sockets_of(master) & listeners  # the master accepts nothing itself
 
 
+@pytest.mark.server
 def test_the_keep_alive_connections_of_one_client_are_served_by_several_workers(four_workers):
     port, master = four_workers
     # Sixteen connections opened at once, as a load balancer or a benchmark opens them, then
@@ -131,3 +132,40 @@ def test_the_keep_alive_connections_of_one_client_are_served_by_several_workers(
     finally:
         for conn in connections:
             conn.close()
+
+
+def test_a_worker_starts_without_counting_datasettes_tables(db_path, monkeypatch):
+    """The server's start (ASGI lifespan) is answered at once; Datasette counts the rows of the
+    immutable file's tables on its own first request, not before a worker may accept one."""
+    from datasette.database import Database
+    from support import PortalClient
+
+    from portal.web import asgi
+
+    counted = []
+    real = Database.table_counts
+
+    async def table_counts(self, limit=10):
+        counted.append(self.name)
+        return await real(self, limit)
+
+    monkeypatch.setattr(Database, "table_counts", table_counts)
+    app = asgi.create_app(db_path)
+    messages = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
+    sent = []
+
+    async def receive():
+        return messages.pop(0)
+
+    async def send(message):
+        sent.append(message["type"])
+
+    asyncio.run(app({"type": "lifespan", "asgi": {"version": "3.0"}}, receive, send))
+    assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    assert counted == []
+    client = PortalClient(app)
+    assert client.get("/api/v1/targets?limit=1").status_code == 200
+    assert counted == []
+    page = client.get("/portal")
+    assert page.status_code == 200 and "targets" in page.text
+    assert "portal" in counted
