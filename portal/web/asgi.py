@@ -5,6 +5,7 @@ from pathlib import Path
 from a2wsgi import WSGIMiddleware
 
 from portal import paths
+from portal.web.api.http import ConditionalAnswers
 from portal.web.app import create_app as create_flask_app
 from portal.web.security import SecureHeaders
 from portal.web.site import create_datasette
@@ -38,6 +39,7 @@ def create_app(db_path: Path | None = None):
     """The portal as an ASGI app, serving the database at db_path (default: $PORTAL_DB)."""
     db_path = Path(db_path or paths.database_path())
     flask_app = WSGIMiddleware(create_flask_app({"PORTAL_DB": str(db_path)}), workers=8)
+    flask_app = ConditionalAnswers(flask_app, db_path)
     datasette = create_datasette(db_path).app()
 
     async def portal(scope, receive, send):
