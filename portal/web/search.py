@@ -14,7 +14,6 @@ from portal.build.search_index import (
     KINDS,
     TOKEN,
     fts_table,
-    pairs,
     phrase,
     terms,
 )
@@ -54,105 +53,10 @@ def tiers(phrases: list[str]) -> list[str]:
 
 
 # Hits counted per kind: beyond, the total is a floor. Counting reads every match, and a common
-# word has hundreds of thousands at national scale: the bound keeps a query's first count (before
-# it is kept) to a millisecond or two. A query of one token needs no counting (below).
+# word has hundreds of thousands at national scale: the bound keeps the first count of a query in
+# a worker (later ones are kept) to a few milliseconds. At 200,000 targets, counting up to 10,000
+# cost 10 to 110 ms of CPU for a query; reading the hits of a page, under 2 ms for most.
 COUNT_LIMIT = 1_000
-
-
-# --- what the index's vocabulary tells before a match is read ---------------------------------
-#
-# The build's full-text index knows, for each token, how many rows hold it, in their names and
-# in their bodies (fts5vocab). That answers, for the price of a lookup, the count of a query of
-# one token, and whether a tier can have any hit at all: a tier that cannot is not scanned (a
-# "name" tier of "patent 2020" would otherwise read every row holding 2020 to find none).
-
-_PLAIN_TOKEN = re.compile("[a-z0-9]+")
-
-
-def phrase_tokens(term: str) -> tuple[list[str], bool]:
-    """The index's tokens of a query term, as phrase() matches them; whether the last is a
-    prefix."""
-    if CJK_CHAR.match(term):
-        return ([term], True) if len(term) == 1 else (pairs(term)[:-1], False)
-    tokens = TOKEN.findall(term)
-    return tokens, not CJK_CHAR.match(tokens[-1]) and not tokens[-1].isdigit()
-
-
-def _vocabulary(conn: sqlite3.Connection, table: str, kind: str) -> str:
-    """A temporary fts5vocab table over a table's index (made once a connection: the file is
-    read-only, the temporary schema is the connection's own)."""
-    name = f"temp.{fts_table(table)}_{kind}"
-    try:
-        conn.execute(f"SELECT 1 FROM {name} LIMIT 0")
-    except sqlite3.OperationalError:
-        conn.execute(
-            f"CREATE VIRTUAL TABLE {name} USING fts5vocab(main, {fts_table(table)}, {kind})"
-        )
-    return name
-
-
-def token_rows(
-    conn: sqlite3.Connection, table: str, token: str, prefix: bool
-) -> tuple[int, int, int] | None:
-    """How many rows hold the token (or, as a prefix, a token it begins) in their names, in their
-    bodies and in either; None for a token the index may fold otherwise (accents, other scripts).
-    With a prefix the counts of several tokens add up: only whether they are 0 is exact."""
-    if not (CJK_CHAR.match(token) or _PLAIN_TOKEN.fullmatch(token)):
-        return None
-    where, values = "term = ?", [token]
-    if prefix:
-        where, values = "term >= ? AND term < ?", [token, token[:-1] + chr(ord(token[-1]) + 1)]
-    columns = dict(
-        conn.execute(
-            f"SELECT col, sum(doc) FROM {_vocabulary(conn, table, 'col')} WHERE {where} "
-            "GROUP BY col",
-            values,
-        ).fetchall()
-    )
-    either = conn.execute(
-        f"SELECT coalesce(sum(doc), 0) FROM {_vocabulary(conn, table, 'row')} WHERE {where}",
-        values,
-    ).fetchone()[0]
-    return columns.get("name", 0), columns.get("body", 0), either
-
-
-@dataclass
-class Reach:
-    """Where a query's phrases can be found in one table, by the vocabulary alone."""
-
-    in_name: list[bool]  # each phrase: every token of it occurs in some row's name
-    in_body: list[bool]
-    rows: int | None  # the exact count of rows that match, when the vocabulary gives it
-
-    @property
-    def anywhere(self) -> bool:
-        return all(n or b for n, b in zip(self.in_name, self.in_body, strict=True))
-
-    def tier_possible(self, tier: int, tiers: int) -> bool:
-        """Whether a tier of tiers() can have a hit: 0 every phrase in the name, then (of three)
-        some phrase in the name, and last every phrase in the body."""
-        if not self.anywhere:
-            return False
-        if tier == 0:
-            return all(self.in_name)
-        if tier == tiers - 1:
-            return all(self.in_body)
-        return any(self.in_name)
-
-
-def reach(conn: sqlite3.Connection, table: str, query_terms: list[str]) -> Reach:
-    in_name, in_body, rows = [], [], None
-    for term in query_terms:
-        tokens, prefix = phrase_tokens(term)
-        counts = [
-            token_rows(conn, table, token, prefix and i == len(tokens) - 1)
-            for i, token in enumerate(tokens)
-        ]
-        in_name.append(all(c is None or c[0] > 0 for c in counts))
-        in_body.append(all(c is None or c[1] > 0 for c in counts))
-        if len(query_terms) == 1 and len(tokens) == 1 and not prefix and counts[0] is not None:
-            rows = counts[0][2]
-    return Reach(in_name, in_body, rows)
 
 
 def search(
@@ -168,40 +72,29 @@ def search(
     then by kind (plans, indicators, programmes, targets, achievements) and their order in the
     data. The index reads its matches in that order, so a page reads only as many as it shows:
     a word in a million rows costs what a rare one does. (BM25 would read every match first, to
-    count the rows that hold each term.) A query of one token is counted by the index's
-    vocabulary, exactly; others are counted up to COUNT_LIMIT per kind, once per file, and kept.
-    Tiers the vocabulary shows to be empty are not read.
+    count the rows that hold each term.) Hits are counted up to COUNT_LIMIT per kind, once
+    per file, and kept.
     """
-    query_terms = terms(query)
-    phrases = [phrase(term) for term in query_terms]
+    phrases = [phrase(term) for term in terms(query)]
     if not phrases:
         return [], 0, True
     tables = [t for t in INDEXED if kinds is None or t in kinds]
-    reaches = {t: reach(conn, t, query_terms) for t in tables}
     every = " AND ".join(phrases)
-    total, exact = 0, True
-    for t in tables:
-        if not reaches[t].anywhere:
-            continue
-        if reaches[t].rows is not None:
-            total += reaches[t].rows
-            continue
-        found = cached_count(
+    counts = [
+        cached_count(
             conn,
             f"SELECT count(*) FROM (SELECT 1 FROM {fts_table(t)} WHERE {fts_table(t)} MATCH ? "
             f"LIMIT {COUNT_LIMIT + 1})",
             [every],
         )
-        total += min(found, COUNT_LIMIT)
-        exact = exact and found <= COUNT_LIMIT
+        for t in tables
+    ]
+    total, exact = sum(min(c, COUNT_LIMIT) for c in counts), max(counts) <= COUNT_LIMIT
     wanted, chosen = offset + limit, []  # (tier, table, rowid) in rank order
-    matches = tiers(phrases)
-    for tier, match in enumerate(matches):
+    for tier, match in enumerate(tiers(phrases)):
         for table in tables:
             if len(chosen) >= wanted:
                 break
-            if not reaches[table].tier_possible(tier, len(matches)):
-                continue
             fts = fts_table(table)
             found = conn.execute(
                 f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY rowid LIMIT ?",
