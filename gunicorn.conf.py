@@ -14,6 +14,11 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2)
 # opened before the fork; each worker opens the database file itself, so a HUP after a new
 # build serves the new file. A change of code needs a restart, not a HUP.
 preload_app = True
+# Each worker listens on a socket of its own on the port (SO_REUSEPORT, made after the fork), so
+# that the kernel spreads connections over the workers instead of the first to wake taking them
+# all (portal/web/worker.py). Another server started on the same port by the same user would
+# share its connections, so give each server its own port.
+reuse_port = True
 timeout = 30
 graceful_timeout = 20
 keepalive = 5

@@ -3,11 +3,14 @@
     gunicorn -c gunicorn.conf.py --pythonpath benchmarks 'apps:hello()'
     gunicorn -c gunicorn.conf.py --pythonpath benchmarks 'apps:minimal()'
     gunicorn -c gunicorn.conf.py --pythonpath benchmarks 'apps:datasette()'
+    gunicorn -w 2 --pythonpath benchmarks 'apps:minimal_wsgi()'
 
 `hello` is the ceiling: an ASGI app that answers five bytes. `minimal` is what a developer would
 write by hand for the filtered list: Flask and sqlite3, one SQL query for the page and one for the
 total, the same JSON envelope as the portal, behind the same WSGI-to-ASGI bridge. `datasette` is
 the portal's Datasette alone (immutable, the same settings and metadata), without the API.
+`minimal_wsgi` is the same Flask app as a plain WSGI app, for gunicorn's default sync workers
+(one request at a time, no keep-alive): what a developer would deploy by hand.
 """
 
 import json
@@ -38,6 +41,10 @@ def hello():
 
 
 def minimal():
+    return WSGIMiddleware(minimal_wsgi(), workers=8)
+
+
+def minimal_wsgi():
     path = os.environ["PORTAL_DB"]
     local = threading.local()
     app = Flask(__name__)
@@ -74,7 +81,7 @@ def minimal():
         }
         return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
 
-    return WSGIMiddleware(app, workers=8)
+    return app
 
 
 def datasette():

@@ -81,7 +81,9 @@ def running_server(db_path, tmp_path_factory):
         stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60  # the cores may be busy with other work
+    # Each worker opens its own socket once it has forked (until then a connection is refused),
+    # and the cores may be busy with other work.
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
         try:
             urllib.request.urlopen(base + "/api/v1/", timeout=1)

@@ -463,3 +463,95 @@ def test_a_total_is_counted_once_per_file_and_again_for_a_new_file(db_path, tmp_
     third_conn.set_trace_callback(statements.append)
     assert query.count_rows(third_conn, LISTINGS["targets"], **args) == first
     assert [s for s in statements if s.startswith("SELECT count(*)")]
+
+
+def test_a_matching_if_none_match_is_answered_without_running_a_query(recorded):
+    client, statements = recorded
+    for url in (
+        "/api/v1/targets?region_code=110112&target_year=2027",
+        "/api/v1/targets?format=csv",
+        "/api/v1/indicators/high_tech_enterprises/series",
+        "/api/v1/search?q=%E4%B8%93%E5%88%A9",
+        "/api/v1/plans/baodi-st-14fyp",
+    ):
+        first = client.get(url)
+        assert first.status_code == 200, url
+        first.get_data()
+        assert statements, url  # the full answer reads the file
+        del statements[:]
+        again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304, url
+        assert again.data == b""
+        assert again.headers["ETag"] == first.headers["ETag"]
+        assert again.headers["Cache-Control"] == first.headers["Cache-Control"]
+        assert again.headers["Vary"] == first.headers["Vary"]
+        assert again.headers["Access-Control-Allow-Origin"] == "*"
+        assert statements == [], url
+        # Another URL, or another tag, is answered in full.
+        other = client.get(url, headers={"If-None-Match": '"0123"'})
+        assert other.status_code == 200 and statements, url
+
+
+def test_the_server_answers_a_matching_if_none_match_as_flask_would(recorded, db_path):
+    """In front of Flask (portal.web.asgi), the same 304 with the same headers, and no query."""
+    from support import PortalClient
+
+    from portal.web import asgi
+
+    flask_client, statements = recorded
+    portal = PortalClient(asgi.create_app(db_path))
+    for url in ("/api/v1/targets?region_code=110112&target_year=2027", "/api/v1/", "/api/v1/plans"):
+        csv = [] if url == "/api/v1/" else [{"Accept": "text/csv"}]
+        for accept in [{"Accept": "application/json"}, *csv]:
+            full = portal.get(url, headers=accept)
+            assert full.status_code == 200 and full.headers["ETag"], url
+            tag = full.headers["ETag"]
+            del statements[:]
+            for asked in (tag, f"W/{tag}", f'"other", {tag}'):
+                again = portal.get(url, headers={**accept, "If-None-Match": asked})
+                assert again.status_code == 304 and again.content == b"", (url, asked)
+                assert statements == []
+                by_flask = flask_client.get(url, headers={**accept, "If-None-Match": asked})
+                assert by_flask.status_code == 304
+                mine = {k.lower(): v for k, v in again.headers.items()}
+                flasks = {k.lower(): v for k, v in by_flask.headers.items()}
+                for name in ("etag", "cache-control", "vary", "access-control-allow-origin"):
+                    assert mine[name] == flasks[name], name
+                assert "access-control-expose-headers" in mine
+                assert "content-type" not in mine and "content-type" not in flasks
+            # A tag of another URL or another Accept is no match: a full answer.
+            other = portal.get(
+                url + ("&" if "?" in url else "?") + "limit=1",
+                headers={**accept, "If-None-Match": tag},
+            )
+            assert other.status_code in (200, 400)
+
+
+def test_a_matching_if_none_match_never_reaches_the_wsgi_app(api, db_path):
+    from support import PortalClient
+
+    from portal.web.api.http import ConditionalAnswers
+
+    reached = []
+
+    async def wsgi_app(scope, receive, send):
+        reached.append(scope["path"])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"full"})
+
+    client = PortalClient(ConditionalAnswers(wsgi_app, db_path))
+    url = "/api/v1/targets?limit=3"
+    tag = api.get(url, headers={"Accept": "application/json"}).headers["ETag"]
+    assert (
+        client.get(url, headers={"Accept": "application/json", "If-None-Match": tag}).status_code
+        == 304
+    )
+    assert reached == []
+    for headers in (
+        {"Accept": "text/csv", "If-None-Match": tag},  # another type
+        {"Accept": "application/json", "If-None-Match": "*"},  # left to the view
+        {"Accept": "application/json"},
+    ):
+        assert client.get(url, headers=headers).content == b"full"
+    assert client.get("/api/v1/targets?limit=4", headers={"If-None-Match": tag}).content == b"full"
+    assert len(reached) == 4

@@ -211,3 +211,23 @@ def test_hits_are_counted_up_to_a_limit_and_the_total_says_so(api, monkeypatch):
     meta = api.get("/api/v1/search?q=企业&limit=2").json["meta"]
     assert meta["total_exact"] is False
     assert 3 <= meta["total"] <= 3 * len(search.INDEXED) < exact["total"]
+
+
+class RecordingConnection(sqlite3.Connection):
+    def execute(self, sql, *args):
+        self.statements.append(sql)
+        return super().execute(sql, *args)
+
+
+def test_a_count_reads_no_more_matches_than_its_bound(db_path, monkeypatch):
+    conn = sqlite3.connect(
+        f"file:{db_path}?mode=ro&immutable=1", uri=True, factory=RecordingConnection
+    )
+    conn.statements = []
+    monkeypatch.setattr(search, "COUNT_LIMIT", 3)
+    hits, total, exact = search.search(conn, "企业 2025")
+    counts = [s for s in conn.statements if "count(*)" in s]
+    assert len(counts) == len(search.INDEXED)
+    assert all("LIMIT 4)" in s for s in counts)
+    assert exact is False and total <= 3 * len(search.INDEXED)
+    assert len(hits) > 3  # the bound is on the count, not on the hits shown

@@ -3,6 +3,7 @@
 import asyncio
 import heapq
 import resource
+import select
 import sys
 
 from gunicorn.arbiter import Arbiter
@@ -140,6 +141,7 @@ class GracefulServer(Server):
     """
 
     async def shutdown(self, sockets=None) -> None:
+        await accept_pending(self.servers)
         for server in self.servers:
             server.close()
         for connection in self.server_state.connections:
@@ -177,3 +179,39 @@ class PortalWorker(UvicornWorker):
         await server.serve(sockets=self.sockets)
         if not server.started:
             sys.exit(Arbiter.WORKER_BOOT_ERROR)
+
+
+# --- how connections are spread over the workers ----------------------------------------------
+#
+# With one listening socket shared by every worker, a connection goes to whichever worker wakes
+# first, and asyncio then accepts every connection waiting (up to a hundred) in one go: a burst
+# of keep-alive connections (a load balancer's, or a benchmark's) often lands whole on one
+# worker, which serves them on one core while the others idle. So each worker listens on a
+# socket of its own, created after the fork, on the same port with SO_REUSEPORT
+# (gunicorn.conf.py `reuse_port`); the kernel spreads new connections over those sockets by a
+# hash of their addresses, whether the workers are busy or not.
+#
+# The price: a socket of a worker that stops (a HUP, max_requests) takes its queue of connections
+# not yet accepted with it, unless the kernel hands them to a sibling
+# (`net.ipv4.tcp_migrate_req = 1`, docs/performance.md). A stopping worker therefore first
+# accepts what is waiting on its socket, then closes it.
+
+# How many turns of the event loop a stopping worker gives its socket to be emptied.
+PENDING_TURNS = 100
+
+
+def waiting(listening: list) -> bool:
+    """Whether a connection waits to be accepted on any of these listening sockets."""
+    if not listening:
+        return False
+    readable, _, _ = select.select(listening, [], [], 0)
+    return bool(readable)
+
+
+async def accept_pending(servers: list) -> None:
+    """Let the event loop accept the connections already queued on the servers' sockets."""
+    listening = [sock for server in servers for sock in (server.sockets or ())]
+    for _ in range(PENDING_TURNS):
+        if not waiting(listening):
+            return
+        await asyncio.sleep(0)

@@ -1,0 +1,171 @@
+"""How the server spreads connections over its workers: a listening socket for each worker, so
+that the connections of one client land on several workers, not all on the first to wake."""
+
+import asyncio
+import http.client
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from support import free_port
+
+from portal import paths
+
+WORKERS = 4
+LISTEN, ESTABLISHED = "0A", "01"
+
+
+@pytest.fixture(scope="module")
+def four_workers(db_path):
+    """gunicorn with the Procfile's settings and four workers: (port, master pid)."""
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "PORTAL_DB": str(db_path)}
+    env["WEB_CONCURRENCY"] = str(WORKERS)
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "/dev/null",
+            "portal.web.asgi:create_app()",
+        ],
+        cwd=paths.ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers(process.pid)) < WORKERS or not ready(port):
+            if time.monotonic() > deadline or process.poll() is not None:
+                pytest.fail("the server did not start its workers")
+            time.sleep(0.1)
+        time.sleep(1)  # every worker has opened its socket and is waiting
+        yield port, process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def ready(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30) as answer:
+            return answer.status == 200
+    except OSError:
+        return False
+
+
+def workers(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
+def tcp_sockets(port: int, state: str) -> set[int]:
+    """The inodes of the TCP sockets whose local port is `port`, in the given state."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not os.path.exists(table):
+            continue
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == state:
+                found.add(int(fields[9]))
+    return found
+
+
+def listening(port: int) -> set[int]:
+    return tcp_sockets(port, LISTEN)
+
+
+def sockets_of(pid: int) -> set[int]:
+    """The inodes of the sockets a process holds open."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(int(target[len("socket:[") : -1]))
+    return inodes
+
+
+@pytest.mark.server
+def test_each_worker_listens_on_a_socket_of_its_own(four_workers):
+    port, master = four_workers
+    listeners = listening(port)
+    held = {pid: sockets_of(pid) & listeners for pid in workers(master)}
+    assert len(held) == WORKERS
+    assert all(len(mine) == 1 for mine in held.values()), held
+    assert len(set().union(*held.values())) == WORKERS  # not one socket shared by all
+    assert not sockets_of(master) & listeners  # the master accepts nothing itself
+
+
+@pytest.mark.server
+def test_the_keep_alive_connections_of_one_client_are_served_by_several_workers(four_workers):
+    port, master = four_workers
+    # Sixteen connections opened at once, as a load balancer or a benchmark opens them, then
+    # used: with one shared socket, the first worker to wake often accepted them all.
+    connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(16)]
+    try:
+        for conn in connections:
+            conn.connect()
+        for conn in connections:
+            conn.request("GET", "/api/v1/targets?limit=2")
+            response = conn.getresponse()
+            assert response.status == 200
+            assert len(json.loads(response.read())["data"]) == 2
+        open_here = {conn.sock.getsockname()[1] for conn in connections}
+        assert len(open_here) == 16
+        established = tcp_sockets(port, ESTABLISHED)
+        per_worker = {pid: len(sockets_of(pid) & established) for pid in workers(master)}
+        assert sum(per_worker.values()) == 16, per_worker
+        assert sum(1 for n in per_worker.values() if n) >= 3, per_worker
+    finally:
+        for conn in connections:
+            conn.close()
+
+
+def test_a_worker_starts_without_counting_datasettes_tables(db_path, monkeypatch):
+    """The server's start (ASGI lifespan) is answered at once; Datasette counts the rows of the
+    immutable file's tables on its own first request, not before a worker may accept one."""
+    from datasette.database import Database
+    from support import PortalClient
+
+    from portal.web import asgi
+
+    counted = []
+    real = Database.table_counts
+
+    async def table_counts(self, limit=10):
+        counted.append(self.name)
+        return await real(self, limit)
+
+    monkeypatch.setattr(Database, "table_counts", table_counts)
+    app = asgi.create_app(db_path)
+    messages = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
+    sent = []
+
+    async def receive():
+        return messages.pop(0)
+
+    async def send(message):
+        sent.append(message["type"])
+
+    asyncio.run(app({"type": "lifespan", "asgi": {"version": "3.0"}}, receive, send))
+    assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    assert counted == []
+    client = PortalClient(app)
+    assert client.get("/api/v1/targets?limit=1").status_code == 200
+    assert counted == []
+    page = client.get("/portal")
+    assert page.status_code == 200 and "targets" in page.text
+    assert "portal" in counted
