@@ -15,8 +15,6 @@ from markupsafe import Markup
 from portal.build import search_index
 
 NOTHING = '""'  # an FTS5 query that matches no row
-# Datasette's own error handler, which this module's replaces (portal.site unregisters it).
-DEFAULT_ERROR_HANDLER = "datasette.handle_exception"
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +129,7 @@ def classify(exception: Exception) -> tuple[int, str, str | None, dict]:
     return 500, "The server failed to answer this request; it has been logged.", None, {}
 
 
+# Replaces Datasette's own handler, unregistered by portal.compat.use_error_handler.
 @hookimpl
 def handle_exception(datasette, request, exception):
     """Every error of Datasette's pages: 4xx for the request's faults, 500 logged once.

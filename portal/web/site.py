@@ -11,9 +11,8 @@ from urllib.parse import unquote_plus
 import yaml
 from datasette.app import Datasette
 from datasette.database import Database
-from datasette.plugins import pm
 
-from portal import paths
+from portal import compat, paths
 from portal.build import search_index
 from portal.tableschema import load_schemas
 from portal.web import datasette_hooks
@@ -96,6 +95,7 @@ class BudgetConnection(sqlite3.Connection):
         return super().cursor(factory)
 
 
+# ServedFile overrides and clears Datasette internals: see portal.compat.
 class ServedFile(Database):
     """The database file as Datasette reads it: immutable, each thread's connection kept while
     the file is the same, and replaced when a new build has replaced the file (another inode or
@@ -238,10 +238,7 @@ def create_datasette(db_path: Path | None = None) -> Datasette:
     db_path = Path(db_path or paths.database_path())
     if not db_path.exists():
         raise FileNotFoundError(f"{db_path} does not exist: run `portal build` first")
-    if not pm.is_registered(datasette_hooks):
-        pm.register(datasette_hooks, name="portal")
-    if default := pm.get_plugin(datasette_hooks.DEFAULT_ERROR_HANDLER):
-        pm.unregister(default)  # the portal's handle_exception answers every error instead
+    compat.use_error_handler(datasette_hooks)
     datasette = Datasette(
         metadata=load_metadata(),
         settings=SETTINGS,

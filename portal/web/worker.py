@@ -4,12 +4,12 @@ import asyncio
 import heapq
 import resource
 import select
-import sys
 
-from gunicorn.arbiter import Arbiter
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.server import Server
 from uvicorn_worker import UvicornWorker
+
+from portal import compat
 
 # How long a stopping worker waits for connections it has accepted, and for idle keep-alive
 # connections, to send their next request (which it then answers, closing the connection).
@@ -22,6 +22,7 @@ SHED_TO = 900  # shedding closes the longest-waiting idle connections down to th
 OPEN_FILES = 8192  # the worker's limit on open files is raised to this where the system allows
 
 
+# GuardedH11Protocol and GracefulServer build on uvicorn internals: see portal.compat.
 class GuardedH11Protocol(H11Protocol):
     """uvicorn's h11 protocol with the defences a public server needs against clients that hold
     connections without using them (slowloris):
@@ -172,13 +173,7 @@ class PortalWorker(UvicornWorker):
     }
 
     async def _serve(self) -> None:
-        # As UvicornWorker._serve, with GracefulServer for uvicorn's Server.
-        self.config.app = self.wsgi
-        server = GracefulServer(config=self.config)
-        self._install_sigquit_handler()
-        await server.serve(sockets=self.sockets)
-        if not server.started:
-            sys.exit(Arbiter.WORKER_BOOT_ERROR)
+        await compat.serve(self, GracefulServer)
 
 
 # --- how connections are spread over the workers ----------------------------------------------

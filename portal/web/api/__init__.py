@@ -17,7 +17,8 @@ def init_api(app: Flask) -> Api:
     from portal.web.api.v1 import blueprint as v1
 
     api.register_blueprint(v1)
-    # The document describes the file being served, not the curated schemas (openapi.py).
+    # The document describes the file being served, not the curated schemas (openapi.py); the
+    # endpoint's name is flask-smorest's (portal.compat).
     from portal.web.api.openapi import openapi_json
 
     app.extensions["portal.api"] = api

@@ -109,7 +109,7 @@ class Api(SmorestApi):
 
     ERROR_SCHEMA = ProblemSchema
 
-    def _register_responses(self):
+    def _register_responses(self):  # an internal of flask-smorest: see portal.compat
         """Document every error response as application/problem+json, as it is sent."""
         self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_JSON
         try:

@@ -29,6 +29,7 @@ class Parser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = 400
 
     def load_querystring(self, req, schema):
+        # an internal of webargs: see portal.compat
         return self._makeproxy(QueryArgs(req.args), schema)
 
 
