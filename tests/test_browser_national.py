@@ -83,7 +83,7 @@ def test_a_comparison_of_chosen_regions_is_drawn_with_a_readable_legend(
     sql,
 ):
     visit(page, f"{synthetic_server}/indicators/{indicator_id}?lang=en")
-    page.wait_for_selector("canvas#chart[data-rendered=true]")
+    page.wait_for_selector("canvas[id^='chart-'][data-rendered=true]")
     boxes = page.locator("#region-picker input[type=checkbox]")
     assert boxes.count() >= 8
     # Keep two of the default regions, and add one by its name.
@@ -99,13 +99,15 @@ def test_a_comparison_of_chosen_regions_is_drawn_with_a_readable_legend(
     page.fill("#add-region", other[1])
     page.click("#region-picker button[type=submit]")
     page.wait_for_url(f"**regions={kept[0]},{kept[1]},{other[0]}*")
-    page.wait_for_selector("canvas#chart[data-rendered=true]")
+    page.wait_for_selector("canvas[id^='chart-'][data-rendered=true]")
     chart = page.evaluate(
         """() => {
-          const c = Chart.getChart('chart');
+          const charts = [...document.querySelectorAll("canvas[id^='chart-']")]
+            .map(canvas => Chart.getChart(canvas));
+          const c = charts[0];
           const l = c.legend;
           return {
-            labels: c.data.datasets.map(d => d.label),
+            labels: charts.flatMap(chart => chart.data.datasets.map(d => d.label)),
             area: c.chartArea,
             legend: l && l.options.display ? {top: l.top, bottom: l.bottom, left: l.left,
                                               right: l.right, items: l.legendItems.length} : null,
