@@ -195,6 +195,8 @@ DRAWN = """[...document.querySelectorAll('canvas')].map(canvas => {
   return {
     id: canvas.id, min: x.min, max: x.max,
     written: x.getLabelItems().map(item => item.label).filter(label => label !== ''),
+    yTitle: chart.scales.y.options.title.text,
+    yWritten: chart.scales.y.getLabelItems().map(item => item.label).filter(l => l !== ''),
     series: chart.data.datasets.filter(d => d.kind === 'figure' || d.kind === 'goal')
       .map(d => ({label: d.label, values: d.data.map(p => p.y)})),
     values: chart.$drawnLabels,
@@ -268,6 +270,10 @@ def test_turnover_is_drawn_over_its_years_labelled_with_its_basis(server, browse
     basis = {"zh": "北京市 · 成绩（年度）", "en": "Beijing · figures (annual)"}[lang]
     assert series["label"] == basis and series["values"] == [1579.5, 3452.6]
     assert len(chart["values"]) == 2  # both figures written beside their points
+    # the value axis in English scale words: 3,452.6 亿元 reads 345.26 billion yuan
+    assert chart["yTitle"] == {"zh": "亿元", "en": "billion yuan"}[lang]
+    top = max(float(label.replace(",", "")) for label in chart["yWritten"])
+    assert (3452.6 <= top < 5000) if lang == "zh" else (345.26 <= top < 500)
     assert_readable(page, chart, width)
     shot(page, f"indicator-technology-contract-turnover-{lang}-{width}")
     # Tongzhou's 2011-2015 total is another indicator, drawn over the years it covers.

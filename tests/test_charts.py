@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from portal.web import i18n
 from portal.web.app import create_app
 from portal.web.pages.charts import series_chart
 
@@ -236,3 +237,16 @@ def test_a_goal_in_words_carries_its_note_in_the_page_language_only(api):
     chinese = api.get("/indicators/rd_intensity?lang=zh").get_data(as_text=True)
     words = re.search(r'<section id="goals-in-words".*?</section>', chinese, re.S).group(0)
     assert "全区研发投入强度进入全市前列" in words and "rank among" not in words
+
+
+@pytest.mark.parametrize(
+    "unit, expected",
+    [
+        ("100 million yuan", ("billion yuan", 0.1)),
+        ("10 000 yuan", ("thousand yuan", 10.0)),
+        ("enterprises", ("enterprises", 1.0)),
+        ("% of GDP", ("% of GDP", 1.0)),
+    ],
+)
+def test_an_english_value_axis_reads_english_scale_words(unit, expected):
+    assert i18n.axis_unit(unit) == expected

@@ -404,6 +404,17 @@ def english_quantity(value, unit_en: str) -> str:
     return f"{number(value)} {unit}".rstrip()
 
 
+def axis_unit(unit_en: str) -> tuple[str, float]:
+    """An English unit for a chart's value axis, Chinese scales in English words, and the factor
+    its values are multiplied by: '100 million yuan' → ('billion yuan', 0.1)."""
+    scaled = _SCALE_PREFIX.match(unit_en or "")
+    if not scaled:
+        return unit_en, 1.0
+    size = _SCALE_OF[scaled.group(1)]
+    word, by = ("billion", 1e9) if size >= 1e8 else ("thousand", 1e3)
+    return f"{word} {scaled.group(2)}", size / by
+
+
 def chinese_quantity(value, unit: str) -> str:
     """A value in a Chinese unit as Chinese writes it: 12000 家 → '1.2万家'; 40000 亿元 → '4万亿元';
     1500 家 → '1,500 家'; 2.8 % → '2.8%'."""

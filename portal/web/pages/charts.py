@@ -34,9 +34,13 @@ def series_chart(indicator: dict, points: list[dict]) -> dict:
         colours.setdefault(point["region_code"], PALETTE[len(colours) % len(PALETTE)])
     bases = [b for b in BASES if any(p["basis"] == b for p in numeric)]
     unit = indicator["unit"] if i18n.language() == "zh" else indicator["unit_en"]
+    # The value axis in English reads scale words: "billion yuan", not "100 million yuan".
+    axis_unit, axis_scale = (unit, 1.0) if i18n.language() == "zh" else i18n.axis_unit(unit)
     return {
         "indicator": indicator["indicator_id"],
         "unit": unit,
+        "axisUnit": axis_unit,
+        "axisScale": axis_scale,
         "axis": year_axis(numeric),
         "panels": [
             panel(indicator, basis, [p for p in numeric if p["basis"] == basis], colours, unit)

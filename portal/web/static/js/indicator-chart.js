@@ -75,6 +75,19 @@
     span: () => ({ showLine: true, pointRadius: 0, borderWidth: 3 }),
   };
 
+  // The value axis's numbers in its unit's scale (an English page reads billion yuan where the
+  // data hold 100 million yuan): each tick multiplied by chart.axisScale, written as the page's
+  // language writes numbers.
+  const locale = document.documentElement.lang || "en";
+  function scaled(value) {
+    const shown = Number((value * (chart.axisScale || 1)).toPrecision(12));
+    return shown.toLocaleString(locale, { maximumFractionDigits: 6 });
+  }
+  function scaledLogTick(value, index, ticks) {
+    const written = Chart.Ticks.formatters.logarithmic.call(this, value, index, ticks);
+    return written === "" ? "" : scaled(value);
+  }
+
   function draw(panel) {
     const canvas = document.getElementById(`chart-${panel.basis}`);
     if (!canvas) return null;
@@ -131,9 +144,15 @@
                   type: "logarithmic",
                   min: panel.bounds.min,
                   max: panel.bounds.max,
-                  title: { display: true, text: `${chart.unit} (${chart.logLabel})` },
+                  title: { display: true, text: `${chart.axisUnit} (${chart.logLabel})` },
+                  ticks: { callback: scaledLogTick },
                 }
-              : { beginAtZero: true, grace: "10%", title: { display: true, text: chart.unit } },
+              : {
+                  beginAtZero: true,
+                  grace: "10%",
+                  title: { display: true, text: chart.axisUnit },
+                  ticks: { callback: (v) => scaled(v) },
+                },
         },
         plugins: {
           // The legend is the list under the chart: it never takes the plot's room.
