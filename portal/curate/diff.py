@@ -83,7 +83,7 @@ def read_version(
         with zipfile.ZipFile(path) as archive:
             return {name: _read_zip(archive, name) for name in tables}
     repo = Path(repo or paths.ROOT)
-    if _git(repo, "rev-parse", "--verify", "--quiet", f"{version}^{{commit}}") is None:
+    if git(repo, "rev-parse", "--verify", "--quiet", f"{version}^{{commit}}") is None:
         raise NoPackage(f"{version} is neither a folder, a .zip nor a git revision")
     return {name: _read_revision(repo, version, name) for name in tables}
 
@@ -111,11 +111,12 @@ def _read_zip(archive: zipfile.ZipFile, name: str) -> Table | None:
 
 
 def _read_revision(repo: Path, revision: str, name: str) -> Table | None:
-    text = _git(repo, "show", f"{revision}:datasets/{name}.csv")
+    text = git(repo, "show", f"{revision}:datasets/{name}.csv")
     return None if text is None else _parse(text)
 
 
-def _git(repo: Path, *args: str) -> str | None:
+def git(repo: Path, *args: str) -> str | None:
+    """What a git command prints in repo, or None if it fails (or git is not there)."""
     try:
         done = subprocess.run(
             ["git", "-C", str(repo), *args], capture_output=True, check=False, timeout=60

@@ -12,7 +12,6 @@ carries its notes only.
 
 import os
 import re
-import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +20,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from portal import paths
-from portal.curate.diff import TableDiff, diff_tables, read_version
+from portal.curate.diff import TableDiff, diff_tables, git, read_version
 from portal.release import Release, releases
 from portal.tableschema import load_schemas
 
@@ -116,10 +115,5 @@ def _states(
 
 
 def _git(repo: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(repo), *args], capture_output=True, check=False, timeout=60
-        )
-    except OSError:
-        return None
-    return done.stdout.decode("utf-8").strip() if done.returncode == 0 else None
+    printed = git(repo, *args)
+    return None if printed is None else printed.strip()

@@ -17,6 +17,7 @@ from portal.build import search_index
 from portal.tableschema import load_schemas
 from portal.web import datasette_hooks
 from portal.web.database import identity_of
+from portal.web.security import respond
 
 DATABASE_NAME = "portal"
 
@@ -194,19 +195,7 @@ async def refuse(scope, send, status: int, message: str, headers=()):
         kind = b"application/json; charset=utf-8"
     else:
         body, kind = message, b"text/plain; charset=utf-8"
-    body = body.encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", kind),
-                (b"content-length", str(len(body)).encode()),
-                *headers,
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await respond(send, status, kind, body.encode(), list(headers))
 
 
 def load_metadata(metadata_path: Path | None = None) -> dict:

@@ -14,18 +14,19 @@ def one(conn: sqlite3.Connection, sql: str, params=()) -> dict | None:
     return dict(row) if row else None
 
 
+# A plan with its region's names and how many targets, achievements and programmes it holds,
+# from the plans given as {plans} (the table, or a subquery of some of its rows).
+PLANS_COUNTED = """
+    SELECT p.*, r.name_zh AS region_zh, r.name_en AS region_en,
+      (SELECT count(*) FROM targets t WHERE t.plan_id = p.plan_id) AS targets,
+      (SELECT count(*) FROM achievements a WHERE a.plan_id = p.plan_id) AS achievements,
+      (SELECT count(*) FROM programs g WHERE g.plan_id = p.plan_id) AS programs
+    FROM {plans} p JOIN regions r USING (region_code)"""
+
+
 def plans(conn) -> list[dict]:
     """Every plan with its region and the number of its targets, achievements and programmes."""
-    return rows(
-        conn,
-        """
-        SELECT p.*, r.name_zh AS region_zh, r.name_en AS region_en,
-          (SELECT count(*) FROM targets t WHERE t.plan_id = p.plan_id) AS targets,
-          (SELECT count(*) FROM achievements a WHERE a.plan_id = p.plan_id) AS achievements,
-          (SELECT count(*) FROM programs g WHERE g.plan_id = p.plan_id) AS programs
-        FROM plans p JOIN regions r USING (region_code)
-        ORDER BY p.published_on""",
-    )
+    return rows(conn, PLANS_COUNTED.format(plans="plans") + " ORDER BY p.published_on")
 
 
 def themes(conn) -> list[dict]:

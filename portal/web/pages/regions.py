@@ -7,7 +7,7 @@ counting a million targets by region costs more than a page may (benchmarks/page
 import sqlite3
 from dataclasses import dataclass, field
 
-from portal.web.pages.catalog import rows
+from portal.web.pages.catalog import PLANS_COUNTED, rows
 from portal.web.pages.memo import kept
 
 PLANS_PER_PAGE = 25
@@ -129,18 +129,9 @@ def newest_plans(conn: sqlite3.Connection, limit: int = NEWEST_PLANS) -> list[di
 
 def read_newest_plans(conn: sqlite3.Connection, limit: int) -> list[dict]:
     """The newest plans, read from the database (newest_plans keeps them)."""
-    return rows(
-        conn,
-        """
-        SELECT p.*, r.name_zh AS region_zh, r.name_en AS region_en,
-          (SELECT count(*) FROM targets t WHERE t.plan_id = p.plan_id) AS targets,
-          (SELECT count(*) FROM achievements a WHERE a.plan_id = p.plan_id) AS achievements,
-          (SELECT count(*) FROM programs g WHERE g.plan_id = p.plan_id) AS programs
-        FROM (SELECT * FROM plans ORDER BY published_on DESC, plan_id LIMIT ?) p
-        JOIN regions r USING (region_code)
-        ORDER BY p.published_on DESC, p.plan_id""",
-        [limit],
-    )
+    newest = "(SELECT * FROM plans ORDER BY published_on DESC, plan_id LIMIT ?)"
+    sql = PLANS_COUNTED.format(plans=newest) + " ORDER BY p.published_on DESC, p.plan_id"
+    return rows(conn, sql, [limit])
 
 
 def region_plans(
