@@ -49,6 +49,15 @@ def schema_org_graph(document: dict) -> rdflib.Graph:
 # The feed of releases
 
 
+def history_at_hand() -> dict:
+    """The releases with their changes, or a skip where the checkout has no history to compare
+    them with (a shallow clone): the feed then gives each release's notes only."""
+    history = {r.version: r for r in release_history()}
+    if any(r.changes is None for r in history.values()):
+        pytest.skip("this checkout holds no git history of the datasets (a shallow clone)")
+    return history
+
+
 def test_the_feed_parses_as_atom_with_one_entry_per_release_newest_first(site):
     response = site.get("/releases.atom")
     feed = ET.fromstring(response.data)
@@ -73,9 +82,9 @@ def test_the_feed_parses_as_atom_with_one_entry_per_release_newest_first(site):
 
 
 def test_each_entry_says_what_the_release_added_removed_and_changed(site):
+    history = history_at_hand()
     feed = ET.fromstring(site.get("/releases.atom").data)
     entries = {e.findtext(f"{ATOM}id").rsplit("#", 1)[1]: e for e in feed.findall(f"{ATOM}entry")}
-    history = {r.version: r for r in release_history()}
 
     # 1.1.0 corrected three figures and one indicator, and added and removed no row.
     corrected = entries["1.1.0"]
@@ -350,12 +359,12 @@ def test_datasette_html_pages_send_no_cors_header(portal):
 
 
 def test_a_release_that_added_columns_says_which(site):
+    history = history_at_hand()
     feed = ET.fromstring(site.get("/releases.atom").data)
     summaries = {
         e.findtext(f"{ATOM}id").rsplit("#", 1)[1]: e.findtext(f"{ATOM}summary")
         for e in feed.findall(f"{ATOM}entry")
     }
-    history = {r.version: r for r in release_history()}
 
     # 1.3.0 gave the reading pages their Chinese texts: new columns, no row added or removed.
     added = {d.table: d.columns_added for d in history["1.3.0"].changes}
