@@ -26,6 +26,7 @@ def four_workers(db_path):
     port = free_port()
     env = {**os.environ, "PORT": str(port), "PORTAL_DB": str(db_path)}
     env["WEB_CONCURRENCY"] = str(WORKERS)
+    env["PORTAL_REUSE_PORT"] = "1"  # a socket per worker, whatever the kernel's setting
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
