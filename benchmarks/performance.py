@@ -116,6 +116,8 @@ class Server:
     def start(self, db: Path, ready: str) -> "Server":
         self.port = free_port()
         env = {**os.environ, "PORTAL_DB": str(db), "PORT": str(self.port)}
+        # A socket per worker, as where the kernel migrates queued connections (gunicorn.conf.py).
+        env.setdefault("PORTAL_REUSE_PORT", "1")
         conf = "benchmarks/gunicorn_sync.py" if self.plain else "gunicorn.conf.py"
         settings = ["-c", conf]
         began = time.perf_counter()
