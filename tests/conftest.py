@@ -1,14 +1,9 @@
 import hashlib
-import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from support import PortalClient, free_port
+from support import PortalClient, gunicorn_serving
 
 from portal import paths
 from portal.build.database import build_database
@@ -56,46 +51,9 @@ def portal(portal_app) -> PortalClient:
 def running_server(db_path, tmp_path_factory):
     """gunicorn with the Procfile's settings, serving the test database on a free port:
     (its address, its master process)."""
-    port = free_port()
     downloads = tmp_path_factory.mktemp("downloads")
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "PORTAL_DB": str(db_path),
-        "WEB_CONCURRENCY": "1",
-        "PORTAL_DOWNLOADS": str(downloads),
-    }
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    process = subprocess.Popen(
-        [
-            str(gunicorn),
-            "-c",
-            "gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "portal.web.asgi:create_app()",
-        ],
-        cwd=paths.ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    # Each worker opens its own socket once it has forked (until then a connection is refused),
-    # and the cores may be busy with other work.
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            urllib.request.urlopen(base + "/api/v1/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("the server did not start: " + process.stderr.read().decode()[-2000:])
-    yield base, process
-    process.terminate()
-    process.wait(timeout=10)
+    with gunicorn_serving(db_path, ready="/api/v1/", PORTAL_DOWNLOADS=str(downloads)) as served:
+        yield served
 
 
 @pytest.fixture(scope="session")
@@ -135,38 +93,6 @@ SYNTHETIC_TARGETS = 2000
 @pytest.fixture(scope="session")
 def synthetic_server(synthetic_db, tmp_path_factory) -> str:
     """gunicorn serving the synthetic database on a free port: its address."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "PORTAL_DB": str(synthetic_db),
-        "WEB_CONCURRENCY": "1",
-        "PORTAL_DOWNLOADS": str(tmp_path_factory.mktemp("synthetic-downloads")),
-    }
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "-c",
-            "gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "portal.web.asgi:create_app()",
-        ],
-        cwd=paths.ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("the server did not start: " + process.stderr.read().decode()[-2000:])
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    downloads = tmp_path_factory.mktemp("synthetic-downloads")
+    with gunicorn_serving(synthetic_db, PORTAL_DOWNLOADS=str(downloads)) as (base, _):
+        yield base

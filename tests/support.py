@@ -5,6 +5,11 @@ import asyncio
 import csv
 import os
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -41,3 +46,46 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn_serving(db: Path, *, workers: int = 1, ready: str = "/healthz", **env: str):
+    """gunicorn with the Procfile's settings serving `db` on a free loopback port, until the
+    block ends: (its address, its master process). `env` adds to the environment."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "PORT": str(port),
+        "PORTAL_DB": str(db),
+        "WEB_CONCURRENCY": str(workers),
+        **env,
+    }
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py"]
+        + ["--bind", f"127.0.0.1:{port}", "portal.web.asgi:create_app()"],
+        cwd=paths.ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    # Each worker opens its socket once it has forked (until then a connection is refused),
+    # and the cores may be busy with other work.
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(base + ready, timeout=1)
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    process.kill()
+                    raise RuntimeError(
+                        "the server did not start: " + process.stderr.read().decode()[-2000:]
+                    ) from None
+                time.sleep(0.1)
+        yield base, process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)

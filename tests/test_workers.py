@@ -5,16 +5,11 @@ import asyncio
 import http.client
 import json
 import os
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from support import free_port
-
-from portal import paths
+from support import gunicorn_serving
 
 WORKERS = 4
 LISTEN, ESTABLISHED = "0A", "01"
@@ -22,46 +17,16 @@ LISTEN, ESTABLISHED = "0A", "01"
 
 @pytest.fixture(scope="module")
 def four_workers(db_path):
-    """gunicorn with the Procfile's settings and four workers: (port, master pid)."""
-    port = free_port()
-    env = {**os.environ, "PORT": str(port), "PORTAL_DB": str(db_path)}
-    env["WEB_CONCURRENCY"] = str(WORKERS)
-    env["PORTAL_REUSE_PORT"] = "1"  # a socket per worker, whatever the kernel's setting
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "-c",
-            "gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--access-logfile",
-            "/dev/null",
-            "portal.web.asgi:create_app()",
-        ],
-        cwd=paths.ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    """gunicorn with the Procfile's settings and four workers, a socket each (whatever the
+    kernel's setting): (port, master pid)."""
+    with gunicorn_serving(db_path, workers=WORKERS, PORTAL_REUSE_PORT="1") as (base, process):
         deadline = time.monotonic() + 60
-        while len(workers(process.pid)) < WORKERS or not ready(port):
-            if time.monotonic() > deadline or process.poll() is not None:
+        while len(workers(process.pid)) < WORKERS:
+            if time.monotonic() > deadline:
                 pytest.fail("the server did not start its workers")
             time.sleep(0.1)
         time.sleep(1)  # every worker has opened its socket and is waiting
-        yield port, process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def ready(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30) as answer:
-            return answer.status == 200
-    except OSError:
-        return False
+        yield int(base.rsplit(":", 1)[1]), process.pid
 
 
 def workers(master: int) -> list[int]:
