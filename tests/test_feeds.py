@@ -150,7 +150,7 @@ def test_without_the_history_a_release_keeps_its_notes(tmp_path):
 # Sitemap and robots.txt
 
 
-def test_the_sitemap_lists_every_plan_and_indicator_page_in_both_languages(site, db_path):
+def test_the_sitemap_lists_every_plan_indicator_and_region_page_in_both_languages(site, db_path):
     import sqlite3
 
     root = ET.fromstring(site.get("/sitemap.xml").data)
@@ -158,13 +158,15 @@ def test_the_sitemap_lists_every_plan_and_indicator_page_in_both_languages(site,
     conn = sqlite3.connect(db_path)
     plans = [row[0] for row in conn.execute("SELECT plan_id FROM plans")]
     indicators = [row[0] for row in conn.execute("SELECT indicator_id FROM indicators")]
-    pages = ["/", "/indicators/", "/downloads/"]
+    regions = [row[0] for row in conn.execute("SELECT region_code FROM regions")]
+    pages = ["/", "/indicators/", "/downloads/", "/about"]
     pages += [f"/plans/{p}" for p in plans] + [f"/indicators/{i}" for i in indicators]
+    pages += [f"/regions/{r}" for r in regions]
 
     assert len(plans) == 5
     assert len(indicators) == len(read_csv(paths.DATASETS / "indicators.csv"))
     assert locations == {f"{BASE}{page}?lang={lang}" for page in pages for lang in ("zh", "en")}
-    for location in list(locations)[:20]:
+    for location in sorted(locations)[::10]:  # every tenth: plans, indicators, regions among them
         assert site.get(location.removeprefix(BASE)).status_code == 200, location
 
 

@@ -120,20 +120,6 @@ def points_by_indicator(conn) -> dict[str, int]:
     return dict(conn.execute("SELECT indicator_id, count(*) FROM series GROUP BY indicator_id"))
 
 
-def series(conn, indicator_id: str) -> list[dict]:
-    """Every figure and goal of an indicator, with region and plan, by year."""
-    return rows(
-        conn,
-        """
-        SELECT s.*, r.name_zh AS region_zh, r.name_en AS region_en,
-               p.title_zh AS plan_zh, p.title_en AS plan_en, pr.status
-        FROM series s JOIN regions r USING (region_code) JOIN plans p USING (plan_id)
-        LEFT JOIN progress pr ON pr.target_id = s.point_id
-        WHERE s.indicator_id = ? ORDER BY s.year, s.kind, s.point_id""",
-        [indicator_id],
-    )
-
-
 def readable_url(conn, table: str, key: str) -> str | None:
     """The page a reader sees a row on."""
     if table == "plans":

@@ -45,9 +45,13 @@ def releases_feed():
 def sitemap():
     """Every reading page, in both languages."""
     conn = get_db()
-    paths = ["/", "/indicators/", "/downloads/"]
-    paths += [f"/plans/{plan['plan_id']}" for plan in catalog.plans(conn)]
-    paths += [f"/indicators/{row['indicator_id']}" for row in catalog.indicators(conn)]
+    paths = ["/", "/indicators/", "/downloads/", "/about"]
+    for prefix, sql in (
+        ("/plans/", "SELECT plan_id FROM plans ORDER BY plan_id"),
+        ("/indicators/", "SELECT indicator_id FROM indicators ORDER BY indicator_id"),
+        ("/regions/", "SELECT region_code FROM regions ORDER BY region_code"),
+    ):  # the ids alone: the pages' own queries (counts, figures) are not needed here
+        paths += [prefix + key for (key,) in conn.execute(sql)]
     body = render_template(
         "feeds/sitemap.xml",
         base=site_url(),
