@@ -21,16 +21,15 @@ phase for a bounded time and number of connections.
 
 import argparse
 import http.client
-import os
 import signal
 import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from pathlib import Path
+
+from load_reload import free_port, start_server  # the same server, started the same way
 
 ROOT = Path(__file__).resolve().parent.parent
 READERS = [
@@ -53,42 +52,6 @@ FACETS = "/portal/targets.json?" + "&".join(["_facet=source_quote"] * 300)
 HALF_OPEN = 1100
 MAX_OPENED = 20_000
 BODY = 100_000_000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int, db: Path) -> subprocess.Popen:
-    env = {**os.environ, "PORT": str(port), "PORTAL_DB": str(db)}
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    process = subprocess.Popen(
-        [
-            str(gunicorn),
-            "-c",
-            "gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--access-logfile",
-            "/dev/null",
-            "portal.web.asgi:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if get(port, "/readyz") == 200:
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("the server did not start")
 
 
 def get(port: int, url: str, timeout: float = 30) -> int:

@@ -61,7 +61,7 @@ def start_server(port: int, db: Path) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60  # a loaded machine may take a while
     while time.monotonic() < deadline:
         try:
             get(port, "/readyz")
