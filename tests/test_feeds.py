@@ -314,6 +314,8 @@ def test_the_embed_page_draws_the_indicator_pages_chart_with_a_link_back_and_the
     canvases = [attrs.get("id") for tag, attrs in embed.elements if tag == "canvas"]
     panels = chart_data(indicator)["panels"]
     assert canvases == [f"chart-{panel['basis']}" for panel in panels] and canvases
+    # it points to the indicator page for every figure, not to a table it does not have
+    assert "in the table below" not in html and "on the linked page" in html
     links = [attrs for tag, attrs in embed.elements if tag == "a" and attrs.get("id")]
     assert links[0]["id"] == "indicator-link"
     assert links[0]["href"] == f"{BASE}/indicators/high_tech_enterprises?lang=en"

@@ -132,6 +132,7 @@ def embed(indicator_id: str):
     plans = {point["plan_id"]: i18n.pick(point, "plan") for point in points}
     return render_template(
         "pages/embed.html",
+        embed=True,  # the shared chart section: no pointer to a table the embed does not have
         indicator=found,
         chart=charts.series_chart(found, points),
         page_url=f"{site_url()}/indicators/{indicator_id}",
