@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Internal:
-    library: str  # the distribution, as pip names it
-    version: str  # the version the portal's code was written against
+    library: str  # the distribution, as pip names it, or "python" for its standard library
+    version: str  # the version the portal's code was written against (Python's: major.minor)
     target: str  # module:qualified.name of what the portal relies on
     used_in: str  # the portal's module that relies on it
     why: str
@@ -48,6 +48,16 @@ INTERNALS = (
         "uvicorn", "0.54.0", "uvicorn.server:Server.shutdown",
         "portal.web.worker", "GracefulServer drains servers and server_state.connections first",
         "9b33c50562992b1e",
+    ),
+    Internal(
+        "python", "3.11", "asyncio.selector_events:BaseSelectorEventLoop._accept_connection2",
+        "portal.web.worker", "stop_accepting lets an accepted connection's transport be made",
+        "c4dc52e520b40b4d",
+    ),
+    Internal(
+        "python", "3.11", "asyncio.base_events:Server._attach",
+        "portal.web.worker", "a transport made after its server closed fails here",
+        "09d4d45c335c90a7",
     ),
     Internal(
         "datasette", "0.65.5", "datasette.handle_exception:handle_exception",
@@ -89,6 +99,15 @@ def resolve(target: str):
     for part in qualname.split("."):
         found = getattr(found, part)
     return found
+
+
+def installed_version(library: str) -> str:
+    """The version of a distribution installed, or of Python (major.minor) for "python"."""
+    if library == "python":
+        return "{}.{}".format(*sys.version_info[:2])
+    from importlib.metadata import version
+
+    return version(library)
 
 
 def fingerprint(target: str) -> str:

@@ -1,8 +1,6 @@
 """What the portal takes from its libraries' internals is listed in portal.compat; an upgrade that
 changes one of them fails here, naming the portal's module to read again."""
 
-from importlib.metadata import version
-
 import pytest
 
 from portal import compat
@@ -12,7 +10,7 @@ from portal import compat
 def test_every_internal_the_portal_relies_on_is_as_it_was_written_against(internal):
     found = compat.fingerprint(internal.target)
     assert found == internal.fingerprint, (
-        f"{internal.library} {version(internal.library)} changed {internal.target} (the portal "
+        f"{internal.library} {compat.installed_version(internal.library)} changed {internal.target} (the portal "
         f"was written against {internal.version}): read {internal.used_in} again ({internal.why}),"
         f" then record the new fingerprint {found} in portal.compat"
     )
@@ -20,7 +18,7 @@ def test_every_internal_the_portal_relies_on_is_as_it_was_written_against(intern
 
 def test_the_locked_versions_are_those_the_internals_were_written_against():
     for internal in compat.INTERNALS:
-        assert version(internal.library) == internal.version, internal.target
+        assert compat.installed_version(internal.library) == internal.version, internal.target
 
 
 def test_no_module_outside_compat_names_a_private_internal_without_pointing_to_it():

@@ -135,3 +135,55 @@ def test_a_worker_starts_without_counting_datasettes_tables(db_path, monkeypatch
     page = client.get("/portal")
     assert page.status_code == 200 and "targets" in page.text
     assert "portal" in counted
+
+
+class Answer(asyncio.Protocol):
+    """Answers the first bytes it receives with b"ok" and closes."""
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def data_received(self, data):
+        self.transport.write(b"ok")
+        self.transport.close()
+
+
+async def a_connection_accepted_as_the_worker_stops(stop) -> bytes:
+    """What a client receives whose connection the event loop accepts in the very turn in which
+    a stopping worker decides to close its servers (`stop`)."""
+    import gc
+    import socket
+
+    from portal.web import worker
+
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(Answer, "127.0.0.1", 0)
+    listening = list(server.sockets)
+    client = socket.create_connection(listening[0].getsockname())
+    client.sendall(b"hello")
+    while worker.waiting(listening):  # the loop accepts it after this coroutine's turn ...
+        await asyncio.sleep(0)
+    await stop([server])  # ... and makes its transport after this one's
+    await asyncio.sleep(0.05)
+    gc.collect()  # a connection the loop dropped is closed (so is every one, as a worker exits)
+    client.settimeout(1)
+    try:
+        return client.recv(16)
+    except ConnectionResetError:
+        return b"reset"
+    except TimeoutError:
+        return b"no answer"
+    finally:
+        client.close()
+        server.close()
+
+
+def test_a_stopping_worker_answers_a_connection_it_has_just_accepted():
+    from portal.web import worker
+
+    async def close_at_once(servers):  # what uvicorn does, and the worker did before
+        for server in servers:
+            server.close()
+
+    assert asyncio.run(a_connection_accepted_as_the_worker_stops(close_at_once)) == b"reset"
+    assert asyncio.run(a_connection_accepted_as_the_worker_stops(worker.stop_accepting)) == b"ok"

@@ -142,9 +142,7 @@ class GracefulServer(Server):
     """
 
     async def shutdown(self, sockets=None) -> None:
-        await accept_pending(self.servers)
-        for server in self.servers:
-            server.close()
+        await stop_accepting(self.servers)
         for connection in self.server_state.connections:
             connection.draining = True
             if hasattr(connection, "close_after_response"):
@@ -203,10 +201,30 @@ def waiting(listening: list) -> bool:
     return bool(readable)
 
 
-async def accept_pending(servers: list) -> None:
-    """Let the event loop accept the connections already queued on the servers' sockets."""
+async def stop_accepting(servers: list) -> None:
+    """Stop taking connections, without losing one already taken, and close the servers.
+
+    First the event loop accepts what is queued on the servers' sockets (a socket of this
+    worker's own would otherwise take its queue with it). Then it stops accepting, and gives the
+    connections it has accepted a turn to be set up before the servers close: asyncio accepts a
+    connection in one turn and makes its transport in the next, and a transport made after its
+    server has closed fails (asyncio's Server._attach, portal.compat), leaving the connection to
+    be closed unanswered, with its request unread, which the client sees as a reset.
+    """
+    loop = asyncio.get_running_loop()
     listening = [sock for server in servers for sock in (server.sockets or ())]
     for _ in range(PENDING_TURNS):
         if not waiting(listening):
-            return
+            break
         await asyncio.sleep(0)
+    for sock in listening:
+        loop.remove_reader(sock.fileno())
+    for _ in range(SETUP_TURNS):
+        await asyncio.sleep(0)
+    for server in servers:
+        server.close()
+
+
+# Turns of the event loop from accepting a connection to its protocol's connection_made: the
+# accepting task's first step makes the transport, which schedules connection_made for the next.
+SETUP_TURNS = 3
