@@ -187,3 +187,13 @@ def test_a_stopping_worker_answers_a_connection_it_has_just_accepted():
 
     assert asyncio.run(a_connection_accepted_as_the_worker_stops(close_at_once)) == b"reset"
     assert asyncio.run(a_connection_accepted_as_the_worker_stops(worker.stop_accepting)) == b"ok"
+
+
+def test_the_server_starts_without_importing_what_only_a_workbook_needs():
+    """The master imports the app before forking (preload_app): openpyxl waits for a workbook."""
+    import subprocess
+    import sys
+
+    code = "import sys, portal.web.asgi; print('openpyxl' in sys.modules)"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "False"

@@ -25,7 +25,6 @@ from portal.exports.csvstream import csv_chunks, format_value, is_risky, neutral
 from portal.exports.datapackage import build_data_package, package_descriptor, package_filename
 from portal.exports.downloads import build_downloads, build_xlsx, copy_database, downloads_path
 from portal.exports.tables import data_release
-from portal.exports.xlsx import write_xlsx
 
 __all__ = [
     "build_data_package",
@@ -43,3 +42,13 @@ __all__ = [
     "package_filename",
     "write_xlsx",
 ]
+
+
+def __getattr__(name: str):
+    """write_xlsx, imported on first use: openpyxl takes a tenth of the server's start to import,
+    and a server writes a workbook only when a reader asks for one."""
+    if name == "write_xlsx":
+        from portal.exports.xlsx import write_xlsx
+
+        return write_xlsx
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,7 +8,6 @@ from portal import paths
 from portal.exports.datapackage import NAME, build_data_package
 from portal.exports.files import publish
 from portal.exports.tables import data_release
-from portal.exports.xlsx import write_xlsx
 from portal.release import Release
 
 
@@ -30,6 +29,8 @@ def copy_database(db_path: Path, out_dir: Path, release: Release | None = None) 
 
 def build_xlsx(db_path: Path, out_dir: Path, release: Release | None = None) -> Path:
     """Write portal-data-<version>.xlsx and portal-data-latest.xlsx; return the first."""
+    from portal.exports.xlsx import write_xlsx  # openpyxl only where a workbook is written
+
     out_dir = Path(out_dir)
     release = release or data_release(db_path)
     return publish(

@@ -5,7 +5,8 @@ import io
 
 from flask import Response, abort, current_app, render_template, request
 
-from portal.exports import csv_chunks, downloads_path, numeric_columns, write_xlsx
+from portal import exports
+from portal.exports import csv_chunks, downloads_path, numeric_columns
 from portal.exports.citation import cite_compilation, cite_plan
 from portal.exports.names import download_name
 from portal.exports.releases import release_history
@@ -127,7 +128,9 @@ def table_xlsx(table: str):
         )
         return Response(message, status=400, mimetype="text/plain")
     buffer = io.BytesIO()
-    write_xlsx(buffer, current_app.config["PORTAL_DB"], tables=[table], rows_by_table={table: rows})
+    exports.write_xlsx(
+        buffer, current_app.config["PORTAL_DB"], tables=[table], rows_by_table={table: rows}
+    )
     return _attachment(
         Response(buffer.getvalue(), mimetype=XLSX),
         download_name(table, filters, data_version(), "xlsx"),
