@@ -9,8 +9,9 @@ from portal import compat
 @pytest.mark.parametrize("internal", compat.INTERNALS, ids=lambda i: i.target)
 def test_every_internal_the_portal_relies_on_is_as_it_was_written_against(internal):
     found = compat.fingerprint(internal.target)
+    installed = compat.installed_version(internal.library)
     assert found == internal.fingerprint, (
-        f"{internal.library} {compat.installed_version(internal.library)} changed {internal.target} (the portal "
+        f"{internal.library} {installed} changed {internal.target} (the portal "
         f"was written against {internal.version}): read {internal.used_in} again ({internal.why}),"
         f" then record the new fingerprint {found} in portal.compat"
     )
