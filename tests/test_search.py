@@ -231,3 +231,33 @@ def test_a_count_reads_no_more_matches_than_its_bound(db_path, monkeypatch):
     assert all("LIMIT 4)" in s for s in counts)
     assert exact is False and total <= 3 * len(search.INDEXED)
     assert len(hits) > 3  # the bound is on the count, not on the hits shown
+
+
+PREFIXES = ["专", "高", "patent", "tech", "high-tech", "incub", "innovation 2025", "r&d", "t", "e"]
+
+
+@pytest.mark.parametrize("query", PREFIXES)
+def test_a_prefix_read_as_the_tokens_it_begins_finds_what_fts5s_prefix_finds(
+    conn, query, monkeypatch
+):
+    """A prefix is searched as the OR of the indexed tokens it begins, never wider or narrower
+    than FTS5's own prefix query ("tech"*), whose every row it would merge before the first."""
+    from portal.build import search_index
+    from portal.web import query as queries
+
+    expanded = [search.expanded(conn, term) for term in search_index.terms(query)]
+    queries._counts.clear()
+    hits = search.search(conn, query, limit=10_000)
+    monkeypatch.setattr(search, "expanded", lambda _, term: search_index.phrase(term))
+    queries._counts.clear()
+    by_fts5 = search.search(conn, query, limit=10_000)
+    assert [(h.kind, h.id, h.rank) for h in hits[0]] == [(h.kind, h.id, h.rank) for h in by_fts5[0]]
+    assert hits[1:] == by_fts5[1:] and hits[1] > 0
+    if query in ("专", "patent", "tech", "high-tech", "incub"):
+        assert " OR " in expanded[-1] and "*" not in expanded[-1], expanded
+
+
+def test_a_prefix_that_begins_too_many_tokens_is_left_to_fts5(conn):
+    assert search.expanded(conn, "t") == '"t"*'  # hundreds of words begin with t
+    assert search.expanded(conn, "zyxwvut") == '"zyxwvut"*'  # none does
+    assert search.expanded(conn, "高新技术") == '"高新 新技 技术"'  # no prefix at all

@@ -107,12 +107,18 @@ def terms(query: str) -> list[str]:
     return list(words)[:MAX_TERMS]
 
 
+def phrase_tokens(term: str) -> tuple[list[str], bool]:
+    """One term as the index's tokens in order, and whether the last is a prefix: a single
+    Chinese character (of a pair or alone) or a word that ends in a letter (patent → patents)."""
+    if CJK_CHAR.match(term):  # a run of Chinese characters: the phrase of its pairs
+        return ([term], True) if len(term) == 1 else (pairs(term)[:-1], False)
+    tokens = TOKEN.findall(term)
+    return tokens, not CJK_CHAR.match(tokens[-1]) and not tokens[-1].isdigit()
+
+
 def phrase(term: str) -> str:
     """One term as an FTS5 phrase: its tokens in order, a prefix if it ends in a letter."""
-    if CJK_CHAR.match(term):  # a run of Chinese characters: the phrase of its pairs
-        return f'"{term}"*' if len(term) == 1 else '"' + " ".join(pairs(term)[:-1]) + '"'
-    tokens = TOKEN.findall(term)
-    prefix = not CJK_CHAR.match(tokens[-1]) and not tokens[-1].isdigit()
+    tokens, prefix = phrase_tokens(term)
     return '"' + " ".join(tokens) + '"' + ("*" if prefix else "")
 
 
@@ -123,6 +129,12 @@ def fts_query(query: str) -> str | None:
 
 def fts_table(table: str) -> str:
     return f"{table}_fts"
+
+
+# Every token of the search indexes, for expanding a prefix: FTS5 answers "tech"* by merging the
+# whole list of rows of every token that begins with "tech" before it reads the first match, in
+# each statement, whatever its LIMIT; an OR of those tokens reads only the rows asked for.
+TERMS = "search_fts_terms"
 
 
 def create_indexes(conn: sqlite3.Connection) -> None:
@@ -142,3 +154,16 @@ def create_indexes(conn: sqlite3.Connection) -> None:
             f"SELECT t.rowid, spaced({name}), spaced({body}) FROM {table} t {join}"
         )
         conn.execute(f"INSERT INTO {fts} ({fts}) VALUES ('optimize')")
+    create_terms(conn)
+
+
+def create_terms(conn: sqlite3.Connection) -> None:
+    """The table of every token in the search indexes (TERMS), read once from FTS5's vocabulary."""
+    conn.execute(f"DROP TABLE IF EXISTS {TERMS}")
+    conn.execute(f"CREATE TABLE {TERMS} (term TEXT PRIMARY KEY) WITHOUT ROWID")
+    for table in INDEXED:
+        conn.execute(
+            f"CREATE VIRTUAL TABLE temp.vocabulary USING fts5vocab(main, {fts_table(table)}, row)"
+        )
+        conn.execute(f"INSERT OR IGNORE INTO {TERMS} SELECT term FROM temp.vocabulary")
+        conn.execute("DROP TABLE temp.vocabulary")

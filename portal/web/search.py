@@ -12,9 +12,11 @@ from portal.build.search_index import (
     CJK_CHAR,
     INDEXED,
     KINDS,
+    TERMS,
     TOKEN,
     fts_table,
     phrase,
+    phrase_tokens,
     terms,
 )
 from portal.web.query import cached_count
@@ -41,6 +43,32 @@ _SHOWN = {
     "targets": "t.target_id, t.plan_id, i.name_zh, i.name_en, t.source_quote",
     "achievements": "t.achievement_id, t.plan_id, i.name_zh, i.name_en, t.source_quote",
 }
+
+
+# A prefix is read as the OR of the tokens it begins, up to this many; past that (a single
+# letter, say), FTS5 merges their lists itself.
+MAX_EXPANSION = 64
+
+
+def expanded(conn: sqlite3.Connection, term: str) -> str:
+    """One term as a MATCH expression: its phrase, where a prefix ("high tech"*) is the OR of
+    the phrases of the tokens it begins ("high tech" OR "high technology"), looked up in the
+    table of tokens (portal.build.search_index.TERMS). Both match the same rows; FTS5 reads a
+    prefix by merging every row of every such token first, the OR only the rows asked for."""
+    tokens, prefix = phrase_tokens(term)
+    if not prefix:
+        return phrase(term)
+    *head, last = tokens
+    found = [
+        token
+        for (token,) in conn.execute(
+            f"SELECT term FROM {TERMS} WHERE term >= ? AND term < ? ORDER BY term LIMIT ?",
+            [last, last + "\U0010ffff", MAX_EXPANSION + 1],
+        )
+    ]
+    if not found or len(found) > MAX_EXPANSION:
+        return phrase(term)
+    return "(" + " OR ".join('"' + " ".join([*head, token]) + '"' for token in found) + ")"
 
 
 def tiers(phrases: list[str]) -> list[str]:
@@ -109,7 +137,7 @@ def counts(
     region_code: str | None = None,
 ) -> dict[str, int]:
     """How many hits each table holds for a query (up to COUNT_LIMIT + 1), by table name."""
-    phrases = [phrase(term) for term in terms(query)]
+    phrases = [expanded(conn, term) for term in terms(query)]
     if not phrases:
         return {}
     every = " AND ".join(phrases)
@@ -145,7 +173,7 @@ def search(
     count the rows that hold each term.) Hits are counted up to COUNT_LIMIT per kind, once
     per file, and kept. A plan or a region keeps the hits of that plan or region (see _filters).
     """
-    phrases = [phrase(term) for term in terms(query)]
+    phrases = [expanded(conn, term) for term in terms(query)]
     if not phrases:
         return [], 0, True
     tables = [t for t in INDEXED if kinds is None or t in kinds]
