@@ -216,6 +216,7 @@ def test_hits_are_counted_up_to_a_limit_and_the_total_says_so(api, monkeypatch):
 class RecordingConnection(sqlite3.Connection):
     def execute(self, sql, *args):
         self.statements.append(sql)
+        self.calls = [*getattr(self, "calls", []), (sql, args[0] if args else [])]
         return super().execute(sql, *args)
 
 
@@ -227,37 +228,81 @@ def test_a_count_reads_no_more_matches_than_its_bound(db_path, monkeypatch):
     monkeypatch.setattr(search, "COUNT_LIMIT", 3)
     hits, total, exact = search.search(conn, "企业 2025")
     counts = [s for s in conn.statements if "count(*)" in s]
-    assert len(counts) == len(search.INDEXED)
+    assert 2 <= len(counts) <= len(search.INDEXED)  # not where 企业 or 2025 never occurs
     assert all("LIMIT 4)" in s for s in counts)
     assert exact is False and total <= 3 * len(search.INDEXED)
     assert len(hits) > 3  # the bound is on the count, not on the hits shown
 
 
 PREFIXES = ["专", "高", "patent", "tech", "high-tech", "incub", "innovation 2025", "r&d", "t", "e"]
+QUERIES = PREFIXES + [
+    "“新 2027",
+    "人才 2027",
+    "高新技术企业",
+    "2027",
+    "专利 火星",
+    "plan 2025 tech",
+]
 
 
-@pytest.mark.parametrize("query", PREFIXES)
-def test_a_prefix_read_as_the_tokens_it_begins_finds_what_fts5s_prefix_finds(
-    conn, query, monkeypatch
-):
-    """A prefix is searched as the OR of the indexed tokens it begins, never wider or narrower
-    than FTS5's own prefix query ("tech"*), whose every row it would merge before the first."""
-    from portal.build import search_index
+def by_fts5(conn, query: str) -> list[tuple[str, str, int]]:
+    """(kind, id, tier) of every hit, in rank order, from FTS5's own phrases and prefixes, every
+    statement run: what search() must find, however it reads the index."""
+    from portal.build.search_index import INDEXED, KINDS, fts_table, phrase, terms
+
+    phrases = [phrase(term) for term in terms(query)]
+    every, some = " AND ".join(phrases), " OR ".join(phrases)
+    ranked = [f"name : ({every})"]
+    if len(phrases) > 1:
+        ranked.append(f"(({every}) AND (name : ({some}))) NOT (name : ({every}))")
+    ranked.append(f"({every}) NOT (name : ({some}))")
+    hits = []
+    for tier, match in enumerate(ranked):
+        for table, (key, *_) in INDEXED.items():
+            fts = fts_table(table)
+            hits += [
+                (KINDS[table], id_, tier)
+                for (id_,) in conn.execute(
+                    f"SELECT t.{key} FROM {fts} f JOIN {table} t ON t.rowid = f.rowid "
+                    f"WHERE f.{fts} MATCH ? ORDER BY f.rowid",
+                    [match],
+                )
+            ]
+    return hits
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_search_finds_exactly_what_fts5s_own_phrases_and_prefixes_find(conn, query):
+    """A prefix is searched as the OR of the indexed tokens it begins, and a table's names are
+    not searched for a term they never hold: never wider or narrower than FTS5's own queries."""
     from portal.web import query as queries
 
-    expanded = [search.expanded(conn, term) for term in search_index.terms(query)]
     queries._counts.clear()
-    hits = search.search(conn, query, limit=10_000)
-    monkeypatch.setattr(search, "expanded", lambda _, term: search_index.phrase(term))
-    queries._counts.clear()
-    by_fts5 = search.search(conn, query, limit=10_000)
-    assert [(h.kind, h.id, h.rank) for h in hits[0]] == [(h.kind, h.id, h.rank) for h in by_fts5[0]]
-    assert hits[1:] == by_fts5[1:] and hits[1] > 0
-    if query in ("专", "patent", "tech", "high-tech", "incub"):
-        assert " OR " in expanded[-1] and "*" not in expanded[-1], expanded
+    hits, total, exact = search.search(conn, query, limit=10_000)
+    assert [(h.kind, h.id, h.rank) for h in hits] == by_fts5(conn, query)
+    assert exact and total == len(hits)
 
 
-def test_a_prefix_that_begins_too_many_tokens_is_left_to_fts5(conn):
-    assert search.expanded(conn, "t") == '"t"*'  # hundreds of words begin with t
-    assert search.expanded(conn, "zyxwvut") == '"zyxwvut"*'  # none does
-    assert search.expanded(conn, "高新技术") == '"高新 新技 技术"'  # no prefix at all
+def test_a_prefix_is_read_as_the_tokens_it_begins_unless_there_are_too_many(conn):
+    tech = search.term_in(conn, "indicators", "tech")
+    assert '"technology"' in tech.match and " OR " in tech.match and "*" not in tech.match
+    assert search.term_in(conn, "programs", "t").match == '"t"*'  # 83 words begin with t
+    assert search.term_in(conn, "targets", "高新技术").match == '"高新 新技 技术"'  # no prefix
+    nothing = search.term_in(conn, "targets", "zyxwvut")
+    assert not nothing.anywhere and not nothing.in_names
+
+
+def test_names_are_not_searched_for_a_term_they_never_hold(db_path):
+    """A year is in no indicator's name: "人才 2027" asks no table's names for every term, and
+    a table that holds no 2027 at all is asked nothing (its count is 0 without a statement)."""
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, factory=RecordingConnection)
+    conn.statements = []
+    search.search(conn, "人才 2027", limit=1000)
+    matched = [(sql, params) for sql, params in conn.calls if "MATCH" in sql]
+    matches = [params[-2] if sql.endswith("LIMIT ?") else params[-1] for sql, params in matched]
+    assert matches and not any(m.startswith("name : (") for m in matches)
+    holds = {
+        t for (t,) in conn.execute(f"SELECT table_name FROM {search.TERMS} WHERE term = '2027'")
+    }
+    asked = {sql.split(" FROM ")[-1].split("_fts")[0] for sql, _ in matched}
+    assert asked <= holds and "targets" in asked

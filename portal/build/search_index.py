@@ -131,9 +131,12 @@ def fts_table(table: str) -> str:
     return f"{table}_fts"
 
 
-# Every token of the search indexes, for expanding a prefix: FTS5 answers "tech"* by merging the
-# whole list of rows of every token that begins with "tech" before it reads the first match, in
-# each statement, whatever its LIMIT; an OR of those tokens reads only the rows asked for.
+# Every token of each search index, and whether it occurs in the index's name column: a prefix is
+# expanded from it, and a term that a table's names never hold is not looked for there.
+# FTS5 answers "tech"* by merging the whole list of rows of every token that begins with "tech"
+# before it reads the first match, in each statement, whatever its LIMIT; an OR of those tokens
+# reads only the rows asked for. And `name : "2027"` reads every row that holds 2027 anywhere,
+# to find none that holds it in its name.
 TERMS = "search_fts_terms"
 
 
@@ -158,12 +161,19 @@ def create_indexes(conn: sqlite3.Connection) -> None:
 
 
 def create_terms(conn: sqlite3.Connection) -> None:
-    """The table of every token in the search indexes (TERMS), read once from FTS5's vocabulary."""
+    """The table of every token of each search index (TERMS), read once from FTS5's vocabulary."""
     conn.execute(f"DROP TABLE IF EXISTS {TERMS}")
-    conn.execute(f"CREATE TABLE {TERMS} (term TEXT PRIMARY KEY) WITHOUT ROWID")
+    conn.execute(
+        f"CREATE TABLE {TERMS} (table_name TEXT, term TEXT, in_name INTEGER NOT NULL, "
+        "PRIMARY KEY (table_name, term)) WITHOUT ROWID"
+    )
     for table in INDEXED:
         conn.execute(
-            f"CREATE VIRTUAL TABLE temp.vocabulary USING fts5vocab(main, {fts_table(table)}, row)"
+            f"CREATE VIRTUAL TABLE temp.vocabulary USING fts5vocab(main, {fts_table(table)}, col)"
         )
-        conn.execute(f"INSERT OR IGNORE INTO {TERMS} SELECT term FROM temp.vocabulary")
+        conn.execute(
+            f"INSERT INTO {TERMS} SELECT ?, term, max(col = 'name') FROM temp.vocabulary "
+            "GROUP BY term",
+            [table],
+        )
         conn.execute("DROP TABLE temp.vocabulary")

@@ -50,35 +50,81 @@ _SHOWN = {
 MAX_EXPANSION = 64
 
 
-def expanded(conn: sqlite3.Connection, term: str) -> str:
-    """One term as a MATCH expression: its phrase, where a prefix ("high tech"*) is the OR of
-    the phrases of the tokens it begins ("high tech" OR "high technology"), looked up in the
-    table of tokens (portal.build.search_index.TERMS). Both match the same rows; FTS5 reads a
-    prefix by merging every row of every such token first, the OR only the rows asked for."""
+@dataclass
+class Term:
+    """A query term as one table's index can match it."""
+
+    match: str  # a MATCH expression: a phrase, or the OR of the phrases a prefix begins
+    anywhere: bool  # whether every token of it occurs in the table (else nothing matches)
+    in_names: bool  # whether every token of it occurs in the table's names (else no name does)
+
+
+def term_in(conn: sqlite3.Connection, table: str, term: str) -> Term:
+    """A query term as `table`'s index matches it, from the table of its tokens (TERMS).
+
+    A prefix ("high tech"*) becomes the OR of the phrases of the tokens it begins ("high tech"
+    OR "high technology"): both match the same rows, but FTS5 reads a prefix by merging every
+    row of every such token first, the OR only the rows asked for. Whether the tokens occur in
+    the table, and in its names, lets a search skip statements that could match nothing.
+    """
     tokens, prefix = phrase_tokens(term)
-    if not prefix:
-        return phrase(term)
     *head, last = tokens
-    found = [
-        token
-        for (token,) in conn.execute(
-            f"SELECT term FROM {TERMS} WHERE term >= ? AND term < ? ORDER BY term LIMIT ?",
-            [last, last + "\U0010ffff", MAX_EXPANSION + 1],
+    exact = head if prefix else tokens
+    known = dict(
+        conn.execute(
+            f"SELECT term, in_name FROM {TERMS} WHERE table_name = ? "
+            f"AND term IN ({', '.join('?' * len(exact))})",
+            [table, *exact],
         )
-    ]
-    if not found or len(found) > MAX_EXPANSION:
-        return phrase(term)
-    return "(" + " OR ".join('"' + " ".join([*head, token]) + '"' for token in found) + ")"
+        if exact
+        else []
+    )
+    anywhere = all(token in known for token in exact)
+    in_names = all(known.get(token) for token in exact)
+    if not prefix:
+        return Term(phrase(term), anywhere, in_names)
+    begun = conn.execute(
+        f"SELECT term, in_name FROM {TERMS} WHERE table_name = ? AND term >= ? AND term < ? "
+        "ORDER BY term LIMIT ?",
+        [table, last, last + "\U0010ffff", MAX_EXPANSION + 1],
+    ).fetchall()
+    anywhere = anywhere and bool(begun)
+    if len(begun) > MAX_EXPANSION:  # not all read: FTS5's prefix, which may match a name
+        return Term(phrase(term), anywhere, in_names)
+    in_names = in_names and any(in_name for _, in_name in begun)
+    if not begun:
+        return Term(phrase(term), False, False)
+    match = " OR ".join('"' + " ".join([*head, token]) + '"' for token, _ in begun)
+    return Term(f"({match})", anywhere, in_names)
 
 
-def tiers(phrases: list[str]) -> list[str]:
-    """MATCH expressions for the hits with every term in their names, some, and none."""
-    every, some = " AND ".join(phrases), " OR ".join(phrases)
-    found = [f"name : ({every})"]
-    if len(phrases) > 1:
-        found.append(f"(({every}) AND (name : ({some}))) NOT (name : ({every}))")
-    found.append(f"({every}) NOT (name : ({some}))")
-    return found
+def tiers(found: list[Term]) -> list[str | None]:
+    """MATCH expressions for a table's hits with every term in their names, some (when there
+    are several terms), and none; None where the table's names cannot hold what is asked."""
+    every = " AND ".join(term.match for term in found)
+    named = [term.match for term in found if term.in_names]
+    some = " OR ".join(named)
+    all_named = len(named) == len(found)
+    ranked = [f"name : ({every})" if all_named else None]
+    if len(found) > 1:
+        with_some = f"({every}) AND (name : ({some}))" if named else None
+        if with_some and all_named:
+            with_some = f"({with_some}) NOT (name : ({every}))"
+        ranked.append(with_some)
+    ranked.append(f"({every}) NOT (name : ({some}))" if named else every)
+    return ranked
+
+
+def matching(
+    conn: sqlite3.Connection, query: str, tables: list[str]
+) -> dict[str, list[Term]] | None:
+    """Each table's terms for a query, for the tables that may hold a hit; None if the query
+    has no term to search."""
+    words = terms(query)
+    if not words:
+        return None
+    found = {table: [term_in(conn, table, word) for word in words] for table in tables}
+    return {table: terms_ for table, terms_ in found.items() if all(t.anywhere for t in terms_)}
 
 
 # Hits counted per kind: beyond, the total is a floor. Counting reads every match, and a common
@@ -135,23 +181,27 @@ def counts(
     *,
     plan_id: str | None = None,
     region_code: str | None = None,
+    found: dict[str, list[Term]] | None = None,
 ) -> dict[str, int]:
     """How many hits each table holds for a query (up to COUNT_LIMIT + 1), by table name."""
-    phrases = [expanded(conn, term) for term in terms(query)]
-    if not phrases:
+    tables = [t for t in INDEXED if kinds is None or t in kinds]
+    found = matching(conn, query, tables) if found is None else found
+    if found is None:
         return {}
-    every = " AND ".join(phrases)
-    found = {}
-    for table in (t for t in INDEXED if kinds is None or t in kinds):
+    counted = {}
+    for table in tables:
+        if table not in found:  # a term the table's index does not hold
+            counted[table] = 0
+            continue
         fts = fts_table(table)
         join, params = _filters(table, plan_id, region_code)
-        found[table] = cached_count(
+        counted[table] = cached_count(
             conn,
             f"SELECT count(*) FROM (SELECT 1 FROM {fts} f{join} WHERE f.{fts} MATCH ? "
             f"LIMIT {COUNT_LIMIT + 1})",
-            [*params, every],
+            [*params, " AND ".join(term.match for term in found[table])],
         )
-    return found
+    return counted
 
 
 def search(
@@ -173,17 +223,22 @@ def search(
     count the rows that hold each term.) Hits are counted up to COUNT_LIMIT per kind, once
     per file, and kept. A plan or a region keeps the hits of that plan or region (see _filters).
     """
-    phrases = [expanded(conn, term) for term in terms(query)]
-    if not phrases:
-        return [], 0, True
     tables = [t for t in INDEXED if kinds is None or t in kinds]
-    counted = list(counts(conn, query, tables, plan_id=plan_id, region_code=region_code).values())
-    total, exact = sum(min(c, COUNT_LIMIT) for c in counted), max(counted) <= COUNT_LIMIT
+    found = matching(conn, query, tables)
+    if found is None:
+        return [], 0, True
+    counted = counts(conn, query, tables, plan_id=plan_id, region_code=region_code, found=found)
+    total = sum(min(c, COUNT_LIMIT) for c in counted.values())
+    exact = max(counted.values()) <= COUNT_LIMIT
+    ranked = {table: tiers(terms_) for table, terms_ in found.items() if counted[table]}
     wanted, chosen = offset + limit, []  # (tier, table, rowid) in rank order
-    for tier, match in enumerate(tiers(phrases)):
-        for table in tables:
+    for tier in range(3 if len(terms(query)) > 1 else 2):
+        for table in (t for t in tables if t in ranked):
+            match = ranked[table][tier]
             if len(chosen) >= wanted:
                 break
+            if match is None:
+                continue
             fts = fts_table(table)
             join, params = _filters(table, plan_id, region_code)
             found = conn.execute(
