@@ -207,6 +207,8 @@ def load_metadata(metadata_path: Path | None = None) -> dict:
     )
     for table in search_index.INDEXED:
         tables.setdefault(table, {}).setdefault("fts_table", search_index.fts_table(table))
+    # The search's own table of tokens, hidden like the FTS tables Datasette hides itself.
+    tables.setdefault(search_index.TERMS, {}).setdefault("hidden", True)
     for name, schema in load_schemas(derived=True).items():
         table = tables.setdefault(name, {})
         table.setdefault("title", f"{schema.title_zh} · {schema.title}")
