@@ -324,3 +324,26 @@ def test_a_rebuilt_database_is_browsed_afresh(tmp_path):
     home = html(client, "/?lang=en")
     assert '<a class="top" href="/regions/JJJ">' not in home
     assert '<a class="top" href="/regions/320000">Jiangsu</a>' in home
+
+
+def linked_data(page: str) -> dict:
+    return json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1]
+    )
+
+
+def test_the_description_for_search_engines_names_the_top_regions_at_national_scale(national, sql):
+    """The compilation's coverage is read once by the build (it reads every figure), and past
+    MAX_PLACES regions it names the top regions that hold them, not every county."""
+    from portal.build.figures import MAX_PLACES, stored_coverage
+
+    covered = sql.execute("SELECT count(DISTINCT region_code) FROM figures").fetchone()[0]
+    assert covered > MAX_PLACES
+    stored = stored_coverage(sql)
+    tops = {r[0] for r in sql.execute("SELECT region_code FROM regions WHERE parent_code IS NULL")}
+    assert stored["regions"] and {code for code, _, _ in stored["regions"]} <= tops
+    for url in ("/", "/downloads/"):
+        found = linked_data(html(national, url))
+        dataset = found["dataset"][0] if "dataset" in found else found
+        places = [place["identifier"] for place in dataset["spatialCoverage"]]
+        assert places == [code for code, _, _ in stored["regions"]], url

@@ -10,6 +10,7 @@ from pathlib import Path
 import sqlite_utils
 
 from portal import paths
+from portal.build import figures
 from portal.build.derive import create_derived
 from portal.release import Release, current_release
 from portal.tableschema import TableSchema, descriptors, load_schemas, with_derived
@@ -168,6 +169,7 @@ def write_database(
                 ("schemas", descriptors(everything)),
             ],
         )
+        figures.store_coverage(conn)
         conn.execute("COMMIT")
         watch.lap("derived tables")
         # Statistics for the query planner: without them it may take a year's index (thousands

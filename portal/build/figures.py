@@ -4,6 +4,7 @@ row each with its plan, region and indicator by name, so that a reader needs no 
 Its columns are those of schemas/figures.schema.json; the table is created from it.
 """
 
+import json
 import sqlite3
 
 from portal.tableschema import TableSchema
@@ -65,3 +66,50 @@ def create_figures(conn: sqlite3.Connection, schema: TableSchema) -> None:
     conn.execute(f"INSERT INTO [{schema.name}] ({columns}) SELECT {columns} FROM ({rows})")
     for column in INDEXES:
         conn.execute(f"CREATE INDEX idx_{schema.name}_{column} ON [{schema.name}] ([{column}])")
+
+
+# Past this many regions, a compilation's coverage names the top regions that hold them (a
+# national database's provinces) instead of every county: a page's description stays small.
+MAX_PLACES = 50
+
+
+def coverage(conn: sqlite3.Connection, plan_id: str | None = None) -> dict:
+    """The years and regions the figures cover, for all plans or one: {"start", "end",
+    "regions": [[code, name_zh, name_en], ...]}. For all plans it reads the whole figures
+    table, so the build stores it (portal_meta `coverage`, stored_coverage reads it)."""
+    where, params = ("WHERE plan_id = ?", [plan_id]) if plan_id else ("", [])
+    first, last = conn.execute(
+        f"SELECT min(coalesce(period_start, year)), max(year) FROM figures {where}", params
+    ).fetchone()
+    covered = f"SELECT region_code FROM figures {where} UNION SELECT region_code FROM plans {where}"
+    regions = conn.execute(
+        f"SELECT region_code, name_zh, name_en FROM regions WHERE region_code IN ({covered})"
+        " ORDER BY region_code",
+        params * 2,
+    ).fetchall()
+    if len(regions) > MAX_PLACES:
+        regions = conn.execute(
+            f"""WITH RECURSIVE up(code, top) AS (
+                  SELECT region_code, region_code FROM regions WHERE coalesce(parent_code, '') = ''
+                  UNION ALL
+                  SELECT r.region_code, up.top FROM regions r JOIN up ON r.parent_code = up.code)
+                SELECT region_code, name_zh, name_en FROM regions WHERE region_code IN
+                  (SELECT top FROM up WHERE code IN ({covered}))
+                ORDER BY region_code""",
+            params * 2,
+        ).fetchall()
+    return {"start": first, "end": last, "regions": [list(region) for region in regions]}
+
+
+def store_coverage(conn: sqlite3.Connection) -> None:
+    """Write the whole compilation's coverage into portal_meta, read once at build time."""
+    conn.execute(
+        "INSERT OR REPLACE INTO portal_meta (key, value) VALUES ('coverage', ?)",
+        [json.dumps(coverage(conn), ensure_ascii=False)],
+    )
+
+
+def stored_coverage(conn: sqlite3.Connection) -> dict:
+    """The whole compilation's coverage as the build stored it."""
+    row = conn.execute("SELECT value FROM portal_meta WHERE key = 'coverage'").fetchone()
+    return json.loads(row[0])

@@ -8,6 +8,7 @@ Every URL is absolute, built from the portal's configured address, never from a 
 
 import sqlite3
 
+from portal.build import figures
 from portal.exports.citation import cite_compilation, cite_plan, description, licence, title
 from portal.exports.datapackage import KEYWORDS, LATEST
 from portal.exports.names import download_name
@@ -23,19 +24,9 @@ MEDIA_TYPES = {
 
 
 def coverage(conn: sqlite3.Connection, plan_id: str | None = None) -> dict:
-    """The years and regions the figures cover, for all plans or one."""
-    where, params = ("WHERE plan_id = ?", [plan_id]) if plan_id else ("", [])
-    first, last = conn.execute(
-        f"SELECT min(coalesce(period_start, year)), max(year) FROM figures {where}", params
-    ).fetchone()
-    regions = conn.execute(
-        f"""SELECT region_code, name_zh, name_en FROM regions WHERE region_code IN
-            (SELECT region_code FROM figures {where}
-             UNION SELECT region_code FROM plans {where})
-            ORDER BY region_code""",
-        params * 2,
-    ).fetchall()
-    return {"start": first, "end": last, "regions": regions}
+    """The years and regions the figures cover: one plan's, or the whole compilation's as the
+    build stored it (it reads every figure)."""
+    return figures.coverage(conn, plan_id) if plan_id else figures.stored_coverage(conn)
 
 
 def distributions(base: str, release: Release, plan_id: str | None = None) -> list[dict]:
