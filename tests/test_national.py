@@ -347,3 +347,58 @@ def test_the_description_for_search_engines_names_the_top_regions_at_national_sc
         dataset = found["dataset"][0] if "dataset" in found else found
         places = [place["identifier"] for place in dataset["spatialCoverage"]]
         assert places == [code for code, _, _ in stored["regions"]], url
+
+
+def local(url: str) -> str:
+    """An absolute URL of the portal as the test client asks for it."""
+    parts = urlparse(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def test_the_dcat_catalogue_comes_in_pages_linked_for_harvesters(national, sql):
+    """A harvester follows hydra:next from the first page to the last and meets every plan once,
+    the compilation on the first page; no page describes more than CATALOG_PAGE plans."""
+    import rdflib
+
+    from portal.web.pages.feeds import CATALOG_PAGE
+
+    hydra = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    plans = {r[0] for r in sql.execute("SELECT plan_id FROM plans")}
+    assert len(plans) > CATALOG_PAGE
+    seen, url, pages = [], "/catalog.jsonld", 0
+    while url:
+        response = national.get(url)
+        assert response.status_code == 200 and len(response.data) <= MAX_HTML, url
+        graph = rdflib.Graph().parse(data=response.get_data(as_text=True), format="json-ld")
+        datasets = [str(d) for d in graph.objects(None, dcat.dataset)]
+        assert len(datasets) <= CATALOG_PAGE + 1
+        seen += datasets
+        pages += 1
+        following = next(graph.objects(None, hydra.next), None)
+        url = local(str(following)) if following else None
+    assert pages == -(-len(plans) // CATALOG_PAGE)
+    assert len(seen) == len(set(seen)) == len(plans) + 1
+    assert {s.rsplit("/plans/", 1)[1].split("#")[0] for s in seen if "/plans/" in s} == plans
+    assert national.get(f"/catalog.jsonld?page={pages + 1}").status_code == 404
+    assert national.get("/catalog.jsonld?page=x").status_code == 404
+
+
+def test_a_large_sitemap_is_an_index_of_sitemaps(national, sql, monkeypatch):
+    import xml.etree.ElementTree as ET
+
+    from portal.web.pages import feeds
+
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    whole = ET.fromstring(national.get("/sitemap.xml").data)
+    everything = {u.findtext(f"{ns}loc") for u in whole.findall(f"{ns}url")}
+    monkeypatch.setattr(feeds, "SITEMAP_PAGES", 1000)
+    index = ET.fromstring(national.get("/sitemap.xml").data)
+    assert index.tag == f"{ns}sitemapindex"
+    parts = [s.findtext(f"{ns}loc") for s in index.findall(f"{ns}sitemap")]
+    assert len(parts) == -(-len(everything) // 2 // 1000)
+    found = []
+    for part in parts:
+        page = ET.fromstring(national.get(local(part)).data)
+        found += [u.findtext(f"{ns}loc") for u in page.findall(f"{ns}url")]
+    assert len(found) == len(set(found)) and set(found) == everything

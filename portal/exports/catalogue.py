@@ -198,15 +198,23 @@ def _dcat_dataset(
     }
 
 
-def dcat_catalogue(conn: sqlite3.Connection, base: str, release: Release, plans: list[dict]):
-    """The DCAT catalogue: the whole compilation, then one dataset per source plan."""
-    datasets = [_dcat_dataset(conn, base, release)] + [
-        _dcat_dataset(conn, base, release, plan) for plan in plans
-    ]
+def dcat_catalogue(
+    conn: sqlite3.Connection,
+    base: str,
+    release: Release,
+    plans: list[dict],
+    page: tuple[int, int] | None = None,
+):
+    """The DCAT catalogue: the whole compilation, then one dataset per source plan. A large
+    catalogue comes in pages, `page` = (this page, the last): the compilation on the first, and
+    a Hydra PartialCollectionView linking the first, previous, next and last pages."""
+    number, last = page or (1, 1)
+    datasets = [_dcat_dataset(conn, base, release)] if number == 1 else []
+    datasets += [_dcat_dataset(conn, base, release, plan) for plan in plans]
     for dataset in datasets:
         if dataset["dct:source"] is None:
             del dataset["dct:source"]
-    return {
+    catalogue = {
         "@context": DCAT_CONTEXT | {"rdfs": "http://www.w3.org/2000/01/rdf-schema#"},
         "@id": f"{base}/catalog.jsonld",
         "@type": "dcat:Catalog",
@@ -218,3 +226,17 @@ def dcat_catalogue(conn: sqlite3.Connection, base: str, release: Release, plans:
         "foaf:homepage": {"@id": f"{base}/"},
         "dcat:dataset": datasets,
     }
+    if page:
+        at = f"{base}/catalog.jsonld?page="
+        catalogue["@context"] |= {"hydra": "http://www.w3.org/ns/hydra/core#"}
+        catalogue["hydra:view"] = (
+            {
+                "@id": f"{at}{number}",
+                "@type": "hydra:PartialCollectionView",
+                "hydra:first": {"@id": f"{at}1"},
+                "hydra:last": {"@id": f"{at}{last}"},
+            }
+            | ({"hydra:previous": {"@id": f"{at}{number - 1}"}} if number > 1 else {})
+            | ({"hydra:next": {"@id": f"{at}{number + 1}"}} if number < last else {})
+        )
+    return catalogue

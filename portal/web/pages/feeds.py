@@ -41,9 +41,22 @@ def releases_feed():
     return _cacheable(Response(body, mimetype=ATOM))
 
 
+# Pages a sitemap lists (each in both languages): 40,000 URLs, within the protocol's 50,000.
+SITEMAP_PAGES = 20_000
+
+
+def page_number() -> int:
+    """The ?page= of a paged document (1 by default); anything but a page that exists is a 404."""
+    asked = request.args.get("page", "1")
+    if not asked.isdigit() or not 1 <= int(asked) <= 1_000_000:
+        abort(404)
+    return int(asked)
+
+
 @pages.route("/sitemap.xml")
 def sitemap():
-    """Every reading page, in both languages."""
+    """Every reading page, in both languages; past SITEMAP_PAGES pages, an index of sitemaps
+    (`?page=N`), as the protocol asks of a site with more than 50,000 URLs."""
     conn = get_db()
     paths = ["/", "/indicators/", "/downloads/", "/about"]
     for prefix, sql in (
@@ -52,11 +65,21 @@ def sitemap():
         ("/regions/", "SELECT region_code FROM regions ORDER BY region_code"),
     ):  # the ids alone: the pages' own queries (counts, figures) are not needed here
         paths += [prefix + key for (key,) in conn.execute(sql)]
+    modified = current_release().date
+    count = -(-len(paths) // SITEMAP_PAGES)
+    if "page" not in request.args and count > 1:
+        body = render_template(
+            "feeds/sitemap_index.xml", base=site_url(), pages=range(1, count + 1), modified=modified
+        )
+        return _cacheable(Response(body, mimetype="application/xml"))
+    page = page_number()
+    if page > count:
+        abort(404)
     body = render_template(
         "feeds/sitemap.xml",
         base=site_url(),
-        paths=paths,
-        modified=current_release().date,
+        paths=paths[(page - 1) * SITEMAP_PAGES : page * SITEMAP_PAGES],
+        modified=modified,
     )
     return _cacheable(Response(body, mimetype="application/xml"))
 
@@ -77,12 +100,29 @@ def robots():
     return _cacheable(Response("\n".join(lines), mimetype="text/plain"))
 
 
+# Plans described on each page of the DCAT catalogue (each with its own coverage query).
+CATALOG_PAGE = 50
+
+
 @pages.route("/catalog.jsonld")
 def dcat():
-    """The DCAT catalogue of the data, as JSON-LD, at a stable address."""
+    """The DCAT catalogue of the data, as JSON-LD, at a stable address: the compilation and its
+    plans, CATALOG_PAGE plans a page (`?page=N`, linked as a Hydra partial collection view)."""
     conn = get_db()
     release = current_release()
-    document = dcat_catalogue(conn, site_url(), release, catalog.plans(conn))
+    page = page_number()
+    total = conn.execute("SELECT count(*) FROM plans").fetchone()[0]
+    plans = catalog.rows(
+        conn,
+        "SELECT * FROM plans ORDER BY published_on, plan_id LIMIT ? OFFSET ?",
+        [CATALOG_PAGE, (page - 1) * CATALOG_PAGE],
+    )
+    if page > 1 and not plans:
+        abort(404)
+    last = max(1, -(-total // CATALOG_PAGE))
+    document = dcat_catalogue(
+        conn, site_url(), release, plans, page=(page, last) if last > 1 else None
+    )
     response = current_app.json.response(document)
     response.mimetype = JSON_LD
     return _cacheable(response)
