@@ -109,6 +109,8 @@ def test_snippets_mark_the_matches_and_escape_everything_else():
         ("compatent patents", "patent", "compatent <mark>patents</mark>"),  # from a word's start
         ("全区R&D经费占GDP", "R&D", "全区<mark>R&amp;D</mark>经费占GDP"),  # not the D of GDP
         ("突破１５００家，", "1500", "突破<mark>１５００</mark>家，"),  # the text as written
+        # a character that folds to two ("㎡" → "m2") shifts what follows it: marked as written
+        ("面积1㎡，新增150家", "150", "面积1㎡，新增<mark>150</mark>家"),
         ("高新技术企业突破1500家", "企业 1500", "高新技术<mark>企业</mark>突破<mark>1500</mark>家"),
     ],
 )

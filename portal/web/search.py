@@ -304,23 +304,28 @@ def snippet(text: str, query: str, width: int = 80) -> str:
     return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")
 
 
-# Each character's NFKC form, as met: a snippet folds hundreds of characters, from an alphabet
-# of a few thousand, and a lookup costs a third of a call to normalize.
-_FOLDS: dict[str, str] = {}
+class _Folds(dict):
+    """Each character's NFKC form, by code point, as met: a table for str.translate, which a
+    snippet's text passes through at C speed once its alphabet has been seen (a few thousand
+    characters); a new character costs one call to normalize, once per worker."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = unicodedata.normalize("NFKC", chr(code))
+        if len(folded) != 1:
+            _UNEVEN.add(chr(code))
+        return folded
 
 
-def _fold(char: str) -> str:
-    folded = _FOLDS.get(char)
-    if folded is None:
-        folded = _FOLDS[char] = unicodedata.normalize("NFKC", char)
-    return folded
+_FOLDS = _Folds()
+_UNEVEN: set[str] = set()  # characters whose form is not one character ("㎡" → "m2")
 
 
-def _folded(text: str) -> tuple[str, list[int]]:
+def _folded(text: str) -> tuple[str, list[int] | range]:
     """The text NFKC-folded character by character, and for each folded character the index of
     the character it came from."""
-    parts = [_fold(char) for char in text]
-    if all(len(part) == 1 for part in parts):
-        return "".join(parts), list(range(len(text)))
+    folded = text.translate(_FOLDS)
+    if _UNEVEN.isdisjoint(text):  # every character folded to one: the indexes are the same
+        return folded, range(len(text))
+    parts = [_FOLDS[ord(char)] for char in text]
     origin = [index for index, part in enumerate(parts) for _ in part]
     return "".join(parts), origin
