@@ -173,7 +173,8 @@ def table(db: Path, results: list[tuple[str, str, dict]], requests: int, command
     conn.close()
     lines = [
         f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with `{command}` on "
-        f"{platform.machine()}, {os.cpu_count()} cores shared with other work, Python "
+        f"{platform.machine()}, {os.cpu_count()} cores (load average at the end of the run "
+        f"{', '.join(f'{n:.2f}' for n in os.getloadavg())}), Python "
         f"{platform.python_version()}: a synthetic database of "
         + ", ".join(f"{n:,} {name}" for name, n in counts.items())
         + f". Each page asked {requests} times after a first answer, one connection; times from"
