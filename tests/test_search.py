@@ -96,6 +96,11 @@ def test_a_name_match_ranks_before_a_match_deep_in_a_quote(conn, term):
     ][:3]
 
 
+def test_a_snippet_begins_at_a_sentence_rather_than_mid_word():
+    text = "Patents granted in the year, given in the row's note. 一年内获得授权的专利数量。"
+    assert search.snippet(text, "专利", width=40) == "…一年内获得授权的<mark>专利</mark>数量。"
+
+
 def test_snippets_mark_the_matches_and_escape_everything_else():
     text = "<b>高新技术企业</b>突破1500家"
     assert search.snippet(text, "1500") == "&lt;b&gt;高新技术企业&lt;/b&gt;突破<mark>1500</mark>家"

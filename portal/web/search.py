@@ -291,7 +291,13 @@ def snippet(text: str, query: str, width: int = 80) -> str:
     pattern = re.compile("|".join(map(_pattern, words)), re.IGNORECASE)
     folded, origin = _folded(text)
     found = [(origin[m.start()], origin[m.end() - 1] + 1) for m in pattern.finditer(folded)]
-    start = max(0, (found[0][0] if found else 0) - width // 3)
+    first = found[0][0] if found else 0
+    start = max(0, first - width // 3)
+    # Begin at a sentence if one begins in the lead-in: not mid-word in another language's text.
+    lead = text[start:first]
+    cut = max(lead.rfind(". ") + 2, lead.rfind("。") + 1, lead.rfind("；") + 1)
+    if start and cut > 0:
+        start += cut
     end = start + width
     out, last = [], start
     for match_start, match_end in found:
