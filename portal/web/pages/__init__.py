@@ -185,14 +185,22 @@ def search_page():
     tables = {k: t for t, k in search.KINDS.items()}
     hits, total, exact, per_kind = [], 0, True, {}
     if query:
-        hits, total, exact = search.search(
-            conn,
-            query,
-            [tables[kind]] if kind else None,
-            HITS_PER_PAGE,
-            (page_number - 1) * HITS_PER_PAGE,
-            **filters,
-        )
+
+        def found(page: int):
+            return search.search(
+                conn,
+                query,
+                [tables[kind]] if kind else None,
+                HITS_PER_PAGE,
+                (page - 1) * HITS_PER_PAGE,
+                **filters,
+            )
+
+        hits, total, exact = found(page_number)
+        last = max(1, -(-total // HITS_PER_PAGE))
+        if not hits and page_number > last:  # past the last page: the last page, as it says
+            page_number = last
+            hits, total, exact = found(page_number)
         per_kind = {search.KINDS[t]: n for t, n in search.counts(conn, query, **filters).items()}
     figures = catalog.hit_figures(
         conn,
