@@ -29,7 +29,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from load_reload import free_port, start_server  # the same server, started the same way
+from load_reload import free_port, get, start_server  # the same server and client
 
 ROOT = Path(__file__).resolve().parent.parent
 READERS = [
@@ -52,17 +52,6 @@ FACETS = "/portal/targets.json?" + "&".join(["_facet=source_quote"] * 300)
 HALF_OPEN = 1100
 MAX_OPENED = 20_000
 BODY = 100_000_000
-
-
-def get(port: int, url: str, timeout: float = 30) -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", url, headers={"Connection": "close"})
-        response = conn.getresponse()
-        response.read()
-        return response.status
-    finally:
-        conn.close()
 
 
 class Readers:
@@ -94,7 +83,7 @@ class Readers:
             n += 1
             started = time.monotonic()
             try:
-                ok = get(self.port, url) == 200
+                ok = get(self.port, url, timeout=30) == 200
             except (OSError, http.client.HTTPException):  # refused, reset, cut short
                 ok = False
             with self.lock:
@@ -138,7 +127,7 @@ def looping(urls):
         n = 0
         while not done.is_set():
             try:
-                tally[get(port, urls[n % len(urls)])] += 1
+                tally[get(port, urls[n % len(urls)], timeout=30)] += 1
             except (OSError, http.client.HTTPException) as error:
                 tally[type(error).__name__] += 1
             n += 1

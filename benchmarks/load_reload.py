@@ -72,8 +72,9 @@ def start_server(port: int, db: Path) -> subprocess.Popen:
     raise SystemExit("the server did not start")
 
 
-def get(port: int, url: str) -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+def get(port: int, url: str, timeout: float = 10) -> int:
+    """The status of one GET on a connection of its own, closed after it."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         conn.request("GET", url, headers={"Connection": "close"})
         response = conn.getresponse()

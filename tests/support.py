@@ -1,5 +1,5 @@
 """What tests share besides fixtures: the source documents, reading a CSV, an in-process client
-of the whole ASGI app, a free port."""
+of the whole ASGI app and a raw ASGI call, a free port, a served gunicorn, a reload under load."""
 
 import asyncio
 import csv
@@ -89,3 +89,64 @@ def gunicorn_serving(db: Path, *, workers: int = 1, ready: str = "/healthz", **e
         if process.poll() is None:
             process.terminate()
             process.wait(timeout=30)
+
+
+def asgi_call(app, method="GET", path="/", query=b"", headers=(), chunks=None, host=b"localhost"):
+    """Call the ASGI app as a server would. chunks: the body's pieces (a list: the whole body;
+    an iterator: a body that goes on; None: no body). Answers (status, headers, body, how many
+    pieces the app read)."""
+    messages, read = [], [0]
+    pieces = iter(chunks or [])
+
+    async def receive():
+        if chunks is None:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        try:
+            piece = next(pieces)
+        except StopIteration:
+            await asyncio.sleep(3600)  # a client that stops sending
+        read[0] += 1
+        last = isinstance(chunks, list) and read[0] == len(chunks)
+        return {"type": "http.request", "body": piece, "more_body": not last}
+
+    async def send(message):
+        messages.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query,
+        "root_path": "",
+        "headers": [(b"host", host), *headers],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    asyncio.run(app(scope, receive, send))
+    start = messages[0]
+    body = b"".join(m.get("body", b"") for m in messages[1:])
+    return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body, read[0]
+
+
+def reload_under_load(master: subprocess.Popen, client, clients: int = 4) -> tuple[int, list]:
+    """Send gunicorn's master a HUP while `clients` threads each run `client(done, count,
+    errors)` (it requests until `done` is set, counting each request in `count[0]` and each
+    failure in `errors`): a second of load, the HUP, four seconds more. (requests, failures)"""
+    import signal
+    import threading
+
+    done, count, errors = threading.Event(), [0], []
+    threads = [threading.Thread(target=client, args=(done, count, errors)) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1)
+    master.send_signal(signal.SIGHUP)
+    time.sleep(4)
+    done.set()
+    for thread in threads:
+        thread.join()
+    return count[0], errors

@@ -9,51 +9,11 @@ import sqlite3
 
 import httpx
 import pytest
+from support import asgi_call as call
 
 from portal.web import asgi, security
 from portal.web.app import create_app as create_flask_app
 from portal.web.site import HeldToLimits
-
-
-def call(app, method="GET", path="/", query=b"", headers=(), chunks=None, host=b"localhost"):
-    """Call the ASGI app as a server would. chunks: the body's pieces (a list: the whole body;
-    an iterator: a body that goes on; None: no body). Answers (status, headers, body, how many
-    pieces the app read)."""
-    messages, read = [], [0]
-    pieces = iter(chunks or [])
-
-    async def receive():
-        if chunks is None:
-            return {"type": "http.request", "body": b"", "more_body": False}
-        try:
-            piece = next(pieces)
-        except StopIteration:
-            await asyncio.sleep(3600)  # a client that stops sending
-        read[0] += 1
-        last = isinstance(chunks, list) and read[0] == len(chunks)
-        return {"type": "http.request", "body": piece, "more_body": not last}
-
-    async def send(message):
-        messages.append(message)
-
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": query,
-        "root_path": "",
-        "headers": [(b"host", host), *headers],
-        "client": ("127.0.0.1", 1),
-        "server": ("127.0.0.1", 80),
-    }
-    asyncio.run(app(scope, receive, send))
-    start = messages[0]
-    body = b"".join(m.get("body", b"") for m in messages[1:])
-    return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body, read[0]
 
 
 def endless(size=1024 * 1024):

@@ -4,11 +4,12 @@ Every attack is bounded in count and time, on 127.0.0.1 only."""
 
 import http.client
 import resource
-import signal
 import socket
 import threading
 import time
 import urllib.parse
+
+from support import reload_under_load
 
 from portal.web import worker
 
@@ -109,9 +110,8 @@ def test_six_clients_of_heavy_sql_and_facets_leave_readers_served(server):
 
 def test_a_reload_under_keep_alive_load_drops_no_request(running_server):
     base, master = running_server
-    errors, done, count = [], threading.Event(), [0]
 
-    def load():
+    def client(done, count, errors):  # one kept-alive connection, renewed when the server closes it
         conn = None
         while not done.is_set():
             if conn is None:
@@ -133,14 +133,6 @@ def test_a_reload_under_keep_alive_load_drops_no_request(running_server):
         if conn is not None:
             conn.close()
 
-    threads = [threading.Thread(target=load) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    time.sleep(1)
-    master.send_signal(signal.SIGHUP)
-    time.sleep(4)
-    done.set()
-    for thread in threads:
-        thread.join()
-    assert count[0] > 50
+    count, errors = reload_under_load(master, client)
+    assert count > 50
     assert errors == []

@@ -1,6 +1,5 @@
 """Hardening: headers, refused paths, read-only SQL, hostile input, builds that lose nothing."""
 
-import asyncio
 import hashlib
 import signal
 import sqlite3
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import asgi_call
 
 from portal import paths
 from portal.web.api.v1.resources import LISTINGS
@@ -26,31 +26,8 @@ SECURITY_HEADERS = (
 
 def raw_get(app, path: str):
     """Call the ASGI app with a path exactly as a client might send it, unnormalised."""
-    messages = []
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        messages.append(message)
-
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"localhost")],
-        "client": ("127.0.0.1", 1),
-        "server": ("127.0.0.1", 80),
-    }
-    asyncio.run(app(scope, receive, send))
-    start = messages[0]
-    return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}
+    status, headers, _, _ = asgi_call(app, "GET", path)
+    return status, headers
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,9 @@
 """The real server, as the Procfile runs it: limits, headers and a graceful reload."""
 
 import http.client
-import signal
-import threading
-import time
 import urllib.parse
+
+from support import reload_under_load
 
 
 def request(base: str, path: str, headers: dict | None = None) -> http.client.HTTPResponse:
@@ -35,9 +34,8 @@ def test_the_server_does_not_announce_itself(server):
 
 def test_a_graceful_reload_drops_no_request(running_server):
     server, master = running_server
-    errors, done, count = [], threading.Event(), [0]
 
-    def load():
+    def client(done, count, errors):  # a new connection for each request
         while not done.is_set():
             try:
                 status = request(server, "/api/v1/targets?plan_id=baodi-st-14fyp").status
@@ -47,14 +45,6 @@ def test_a_graceful_reload_drops_no_request(running_server):
                 errors.append(repr(error))
             count[0] += 1
 
-    threads = [threading.Thread(target=load) for _ in range(4)]
-    for t in threads:
-        t.start()
-    time.sleep(1)
-    master.send_signal(signal.SIGHUP)
-    time.sleep(4)
-    done.set()
-    for t in threads:
-        t.join()
-    assert count[0] > 50
+    count, errors = reload_under_load(master, client)
+    assert count > 50
     assert errors == []
