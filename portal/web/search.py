@@ -213,6 +213,7 @@ def search(
     *,
     plan_id: str | None = None,
     region_code: str | None = None,
+    found: dict[str, list[Term]] | None = None,
 ) -> tuple[list[Hit], int, bool]:
     """The hits for a query across kinds, name matches first; how many; whether that is exact.
 
@@ -222,30 +223,31 @@ def search(
     a word in a million rows costs what a rare one does. (BM25 would read every match first, to
     count the rows that hold each term.) Hits are counted up to COUNT_LIMIT per kind, once
     per file, and kept. A plan or a region keeps the hits of that plan or region (see _filters).
+    `found`: the query's terms as matching() read them for every table, if the caller has them.
     """
     tables = [t for t in INDEXED if kinds is None or t in kinds]
-    found = matching(conn, query, tables)
+    found = matching(conn, query, tables) if found is None else found
     if found is None:
         return [], 0, True
+    found = {table: terms_ for table, terms_ in found.items() if table in tables}
     counted = counts(conn, query, tables, plan_id=plan_id, region_code=region_code, found=found)
     total = sum(min(c, COUNT_LIMIT) for c in counted.values())
     exact = max(counted.values()) <= COUNT_LIMIT
     ranked = {table: tiers(terms_) for table, terms_ in found.items() if counted[table]}
     wanted, chosen = offset + limit, []  # (tier, table, rowid) in rank order
-    for tier in range(3 if len(terms(query)) > 1 else 2):
-        for table in (t for t in tables if t in ranked):
-            match = ranked[table][tier]
+    for tier in range(max(map(len, ranked.values()), default=0)):  # 2 or 3, alike for all
+        for table, matches in ranked.items():  # in the order of INDEXED
             if len(chosen) >= wanted:
                 break
-            if match is None:
+            if matches[tier] is None:
                 continue
             fts = fts_table(table)
             join, params = _filters(table, plan_id, region_code)
-            found = conn.execute(
+            rows = conn.execute(
                 f"SELECT f.rowid FROM {fts} f{join} WHERE f.{fts} MATCH ? ORDER BY f.rowid LIMIT ?",
-                [*params, match, wanted - len(chosen)],
+                [*params, matches[tier], wanted - len(chosen)],
             )
-            chosen.extend((tier, table, rowid) for (rowid,) in found)
+            chosen.extend((tier, table, rowid) for (rowid,) in rows)
     chosen = chosen[offset:wanted]
     shown = {}
     for table in {table for _, table, _ in chosen}:

@@ -166,11 +166,6 @@ HITS_PER_PAGE = 20
 KIND_ORDER = ("plan", "indicator", "target", "achievement", "program")
 
 
-def _page_number(value: str | None) -> int:
-    """?page= as a page number from 1; anything else (0, -1, x, a huge number) is the first."""
-    return int(value) if value and value.isdigit() and len(value) < 7 and int(value) else 1
-
-
 @pages.route("/search")
 def search_page():
     """Search everything, filtered by kind, plan and region, a page of hits at a time."""
@@ -179,12 +174,13 @@ def search_page():
     kind = kind if kind in KIND_ORDER else ""
     plan_id = request.args.get("plan", "").strip()[:100] or None
     region_code = request.args.get("region", "").strip()[:20] or None
-    page_number = _page_number(request.args.get("page"))
+    page_number = requested_page()
     conn = get_db()
     filters = {"plan_id": plan_id, "region_code": region_code}
     tables = {k: t for t, k in search.KINDS.items()}
     hits, total, exact, per_kind = [], 0, True, {}
     if query:
+        terms = search.matching(conn, query, list(search.INDEXED))  # for the hits and the counts
 
         def found(page: int):
             return search.search(
@@ -193,6 +189,7 @@ def search_page():
                 [tables[kind]] if kind else None,
                 HITS_PER_PAGE,
                 (page - 1) * HITS_PER_PAGE,
+                found=terms,
                 **filters,
             )
 
@@ -201,7 +198,8 @@ def search_page():
         if not hits and page_number > last:  # past the last page: the last page, as it says
             page_number = last
             hits, total, exact = found(page_number)
-        per_kind = {search.KINDS[t]: n for t, n in search.counts(conn, query, **filters).items()}
+        counted = search.counts(conn, query, found=terms, **filters)
+        per_kind = {search.KINDS[t]: n for t, n in counted.items()}
     figures = catalog.hit_figures(
         conn,
         [h.id for h in hits if h.kind == "target"],

@@ -11,6 +11,7 @@ from portal.release import current_release
 from portal.web import i18n
 from portal.web.database import data_version, get_db
 from portal.web.pages import catalog, charts, comparison, pages, regions
+from portal.web.pages.paging import requested_page
 from portal.web.security import canonical_origin
 
 ATOM = "application/atom+xml"
@@ -45,14 +46,6 @@ def releases_feed():
 SITEMAP_PAGES = 20_000
 
 
-def page_number() -> int:
-    """The ?page= of a paged document (1 by default); anything but a page that exists is a 404."""
-    asked = request.args.get("page", "1")
-    if not asked.isdigit() or not 1 <= int(asked) <= 1_000_000:
-        abort(404)
-    return int(asked)
-
-
 @pages.route("/sitemap.xml")
 def sitemap():
     """Every reading page, in both languages; past SITEMAP_PAGES pages, an index of sitemaps
@@ -72,7 +65,7 @@ def sitemap():
             "feeds/sitemap_index.xml", base=site_url(), pages=range(1, count + 1), modified=modified
         )
         return _cacheable(Response(body, mimetype="application/xml"))
-    page = page_number()
+    page = requested_page()
     if page > count:
         abort(404)
     body = render_template(
@@ -110,7 +103,7 @@ def dcat():
     plans, CATALOG_PAGE plans a page (`?page=N`, linked as a Hydra partial collection view)."""
     conn = get_db()
     release = current_release()
-    page = page_number()
+    page = requested_page()
     total = conn.execute("SELECT count(*) FROM plans").fetchone()[0]
     plans = catalog.rows(
         conn,
