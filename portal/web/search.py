@@ -88,12 +88,11 @@ def term_in(conn: sqlite3.Connection, table: str, term: str) -> Term:
         "ORDER BY term LIMIT ?",
         [table, last, last + "\U0010ffff", MAX_EXPANSION + 1],
     ).fetchall()
-    anywhere = anywhere and bool(begun)
+    if not begun:  # no token begins so: nothing matches
+        return Term(phrase(term), False, False)
     if len(begun) > MAX_EXPANSION:  # not all read: FTS5's prefix, which may match a name
         return Term(phrase(term), anywhere, in_names)
     in_names = in_names and any(in_name for _, in_name in begun)
-    if not begun:
-        return Term(phrase(term), False, False)
     match = " OR ".join('"' + " ".join([*head, token]) + '"' for token, _ in begun)
     return Term(f"({match})", anywhere, in_names)
 

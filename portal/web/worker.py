@@ -191,6 +191,9 @@ class PortalWorker(UvicornWorker):
 
 # How many turns of the event loop a stopping worker gives its socket to be emptied.
 PENDING_TURNS = 100
+# Turns of the event loop from accepting a connection to its protocol's connection_made: the
+# accepting task's first step makes the transport, which schedules connection_made for the next.
+SETUP_TURNS = 3
 
 
 def waiting(listening: list) -> bool:
@@ -223,8 +226,3 @@ async def stop_accepting(servers: list) -> None:
         await asyncio.sleep(0)
     for server in servers:
         server.close()
-
-
-# Turns of the event loop from accepting a connection to its protocol's connection_made: the
-# accepting task's first step makes the transport, which schedules connection_made for the next.
-SETUP_TURNS = 3
