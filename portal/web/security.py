@@ -27,6 +27,8 @@ HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
+# The headers of an answer that SecureHeaders sets itself, whatever the app said.
+REPLACED = frozenset(name for name, _ in HEADERS) | {b"content-security-policy"}
 
 # Datasette's introspection pages that tell a stranger about the server, not about the data.
 HIDDEN = (
@@ -201,8 +203,10 @@ class SecureHeaders:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         path = scope.get("path", "")
+        strict = self.strict(path)
+        length = body_expected(scope)
         # A refused request's body is not read on: its connection closes after the answer.
-        close = [(b"connection", b"close")] if body_expected(scope) != 0 else []
+        close = [(b"connection", b"close")] if length != 0 else []
         scope = {
             **scope,
             "scheme": self.scheme,
@@ -213,10 +217,10 @@ class SecureHeaders:
             return await refuse(send, path, status, close)
         if refused(path):
             return await refuse(send, path, 404, close)
-        if not self.strict(path) and scope.get("method") not in DATASETTE_METHODS:
+        if not strict and scope.get("method") not in DATASETTE_METHODS:
             allow = (b"allow", ", ".join(DATASETTE_METHODS).encode())
             return await refuse(send, path, 405, [allow, *close])
-        if (length := body_expected(scope)) != 0:
+        if length != 0:
             if length is not None and length > MAX_BODY:
                 return await refuse(send, path, 413, close)
             body = await read_body(receive, MAX_BODY, BODY_TIMEOUT)
@@ -227,15 +231,13 @@ class SecureHeaders:
             receive = replaying(body, receive)
         if self.in_flight >= MAX_IN_FLIGHT:
             return await refuse(send, path, 503, [(b"retry-after", b"1"), *close])
-        csp, extra = frame_policy(path, STRICT_CSP if self.strict(path) else DATASETTE_CSP, HEADERS)
+        csp, extra = frame_policy(path, STRICT_CSP if strict else DATASETTE_CSP, HEADERS)
         csp = csp.encode()
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 headers = [
-                    (k, v)
-                    for k, v in message.get("headers", [])
-                    if k.lower() not in {h for h, _ in HEADERS} | {b"content-security-policy"}
+                    (k, v) for k, v in message.get("headers", []) if k.lower() not in REPLACED
                 ]
                 message = {
                     **message,
