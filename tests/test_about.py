@@ -29,7 +29,8 @@ def test_the_about_page_explains_terms_progress_sources_licence_and_citing(api, 
     progress = page.split('<section id="progress">')[1].split("</section>")[0]
     assert heading in progress
     for status in STATUSES:
-        name = TEXT[f"status_{status}"][LANGUAGES.index(lang)]
+        label = "no_figure" if status == "no_figure_for_year" else status  # without its year
+        name = TEXT[f"status_{label}"][LANGUAGES.index(lang)]
         meaning = TEXT[f"means_{status}"][LANGUAGES.index(lang)]
         assert f'id="status-{status}"' in progress and name in progress
         assert escape(meaning) in progress
@@ -104,3 +105,10 @@ def test_datasette_pages_ignore_the_portals_language_parameter(portal, lang):
     assert f"{rows} rows" in page
     filtered = portal.get(f"/portal/targets.json?_shape=array&lang={lang}&plan_id=baodi-st-14fyp")
     assert {row["plan_id"] for row in filtered.json()} == {"baodi-st-14fyp"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_status_names_on_the_about_page_are_filled_in(api, lang):
+    page = api.get(f"/about?lang={lang}").get_data(as_text=True)
+    statuses = page[page.index('<dl class="statuses">') :]
+    assert "{" not in statuses[: statuses.index("</dl>")]
