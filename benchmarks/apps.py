@@ -7,8 +7,9 @@
 
 `hello` is the ceiling: an ASGI app that answers five bytes. `minimal` is what a developer would
 write by hand for the filtered list: Flask and sqlite3, one SQL query for the page and one for the
-total, the same JSON envelope as the portal, behind the same WSGI-to-ASGI bridge. `datasette` is
-the portal's Datasette alone (immutable, the same settings and metadata), without the API.
+total, the same JSON envelope as the portal, behind the same WSGI-to-ASGI bridge
+(portal.web.bridge). `datasette` is the portal's Datasette alone (immutable, the same settings
+and metadata), without the API.
 `minimal_wsgi` is the same Flask app as a plain WSGI app, for gunicorn's default sync workers
 (one request at a time, no keep-alive): what a developer would deploy by hand.
 """
@@ -18,9 +19,9 @@ import os
 import sqlite3
 import threading
 
-from a2wsgi import WSGIMiddleware
 from flask import Flask, Response, request
 
+from portal.web.bridge import Bridge
 from portal.web.site import create_datasette
 
 
@@ -41,7 +42,7 @@ def hello():
 
 
 def minimal():
-    return WSGIMiddleware(minimal_wsgi(), workers=8)
+    return Bridge(minimal_wsgi(), workers=8)
 
 
 def minimal_wsgi():

@@ -60,6 +60,21 @@ INTERNALS = (
         "09d4d45c335c90a7",
     ),
     Internal(
+        "a2wsgi", "1.10.10", "a2wsgi.wsgi:build_environ",
+        "portal.web.bridge", "Bridge builds each request's environ with it",
+        "ec8bf30cd7ba800c",
+    ),
+    Internal(
+        "a2wsgi", "1.10.10", "a2wsgi.wsgi:Body",
+        "portal.web.bridge", "Bridge gives it as wsgi.input, read from the WSGI thread",
+        "315dcaf89186ff41",
+    ),
+    Internal(
+        "a2wsgi", "1.10.10", "a2wsgi.wsgi:WSGIMiddleware.__call__",
+        "portal.web.bridge", "Bridge answers http itself and leaves the rest to it",
+        "031f0187c9578989",
+    ),
+    Internal(
         "datasette", "0.65.5", "datasette.handle_exception:handle_exception",
         "portal.web.datasette_hooks", "replaced by the portal's handler (portal.compat)",
         "45b9c60d62bbdee3",

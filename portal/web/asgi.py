@@ -2,11 +2,10 @@
 
 from pathlib import Path
 
-from a2wsgi import WSGIMiddleware
-
 from portal import paths
 from portal.web.api.http import ConditionalAnswers
 from portal.web.app import create_app as create_flask_app
+from portal.web.bridge import Bridge
 from portal.web.cors import DataCors
 from portal.web.security import SecureHeaders
 from portal.web.site import DATABASE_NAME, HeldToLimits, create_datasette
@@ -80,7 +79,7 @@ def create_app(db_path: Path | None = None, base_url: str | None = None):
     """The portal as an ASGI app, serving the database at db_path (default: $PORTAL_DB), whose
     public address is base_url (default: $PORTAL_BASE_URL, see portal.web.security)."""
     db_path = Path(db_path or paths.database_path())
-    flask_app = WSGIMiddleware(create_flask_app({"PORTAL_DB": str(db_path)}), workers=8)
+    flask_app = Bridge(create_flask_app({"PORTAL_DB": str(db_path)}), workers=8)
     flask_app = ConditionalAnswers(flask_app, db_path)
     datasette = DataCors(HeldToLimits(create_datasette(db_path).app()))
 
