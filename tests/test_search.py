@@ -284,7 +284,7 @@ def test_search_finds_exactly_what_fts5s_own_phrases_and_prefixes_find(conn, que
     not searched for a term they never hold: never wider or narrower than FTS5's own queries."""
     from portal.web import query as queries
 
-    queries._counts.clear()
+    queries._kept.clear()
     hits, total, exact = search.search(conn, query, limit=10_000)
     assert [(h.kind, h.id, h.rank) for h in hits] == by_fts5(conn, query)
     assert exact and total == len(hits)

@@ -8,14 +8,18 @@ import os
 import sqlite3
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
-# Totals counted, by file, query and values, for every connection of the process: the file never
-# changes, a total over a million rows costs milliseconds, and every page of a list asks for it.
-COUNTS_KEPT = 4096
-_counts: OrderedDict[tuple, int] = OrderedDict()
-_counts_lock = threading.Lock()
+# What the file answers, by file and question, for every connection of the process: the file
+# never changes, a total over a million rows costs milliseconds and every page of a list asks for
+# it; a search reads the same few tokens of the index for every query that holds them.
+KEPT = 4096
+_kept: OrderedDict[tuple, object] = OrderedDict()
+_kept_lock = threading.Lock()
+T = TypeVar("T")
 
 
 class ReadOnlyConnection(sqlite3.Connection):
@@ -154,22 +158,30 @@ def count_rows(conn: sqlite3.Connection, listing: Listing, *, filters: dict, q: 
     return cached_count(conn, f"SELECT count(*) FROM {listing.table}{where}", params)
 
 
+def remembered(conn: sqlite3.Connection, question: tuple, read: Callable[[], T]) -> T:
+    """read()'s answer to a question of a ReadOnlyConnection's file, kept for the process (up to
+    KEPT, the least recently asked forgotten first); other connections read again each time."""
+    file = getattr(conn, "file", None)
+    if not file:
+        return read()
+    key = (file, *question)
+    with _kept_lock:
+        if key in _kept:
+            _kept.move_to_end(key)
+            return _kept[key]
+    answer = read()
+    with _kept_lock:
+        _kept[key] = answer
+        if len(_kept) > KEPT:
+            _kept.popitem(last=False)
+    return answer
+
+
 def cached_count(conn: sqlite3.Connection, sql: str, params: list) -> int:
     """The count a query gives, remembered for a ReadOnlyConnection's file (others count again)."""
-    file = getattr(conn, "file", None)
-    key = (file, sql, tuple(params))
-    if file:
-        with _counts_lock:
-            if key in _counts:
-                _counts.move_to_end(key)
-                return _counts[key]
-    total = conn.execute(sql, params).fetchone()[0]
-    if file:
-        with _counts_lock:
-            _counts[key] = total
-            if len(_counts) > COUNTS_KEPT:
-                _counts.popitem(last=False)
-    return total
+    return remembered(
+        conn, ("count", sql, tuple(params)), lambda: conn.execute(sql, params).fetchone()[0]
+    )
 
 
 def list_rows(

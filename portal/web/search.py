@@ -1,6 +1,7 @@
 """Reading the search index: hits ranked by how much of the query their names hold, and
 snippets of the text around a match. What is indexed and how is in portal.build.search_index."""
 
+import functools
 import html
 import re
 import sqlite3
@@ -19,7 +20,7 @@ from portal.build.search_index import (
     phrase_tokens,
     terms,
 )
-from portal.web.query import cached_count
+from portal.web.query import cached_count, remembered
 
 
 @dataclass
@@ -50,7 +51,7 @@ _SHOWN = {
 MAX_EXPANSION = 64
 
 
-@dataclass
+@dataclass(frozen=True)
 class Term:
     """A query term as one table's index can match it."""
 
@@ -60,6 +61,11 @@ class Term:
 
 
 def term_in(conn: sqlite3.Connection, table: str, term: str) -> Term:
+    """A query term as `table`'s index matches it, read once per file (see _term_in)."""
+    return remembered(conn, ("term", table, term), lambda: _term_in(conn, table, term))
+
+
+def _term_in(conn: sqlite3.Connection, table: str, term: str) -> Term:
     """A query term as `table`'s index matches it, from the table of its tokens (TERMS).
 
     A prefix ("high tech"*) becomes the OR of the phrases of the tokens it begins ("high tech"
@@ -280,16 +286,24 @@ def _pattern(term: str) -> str:
     return "(?<!" + ALNUM + ")" + "[\\W_]+".join(map(re.escape, tokens)) + end
 
 
+@functools.lru_cache(maxsize=256)
+def _query_pattern(query: str) -> re.Pattern | None:
+    """Where any term of the query stands in folded text, longest first; None without terms."""
+    words = sorted(set(terms(query)), key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile("|".join(map(_pattern, words)), re.IGNORECASE)
+
+
 def snippet(text: str, query: str, width: int = 80) -> str:
     """HTML: a window of the text around the first match, escaped, each match in <mark>.
 
     Matching is on the text folded as the index folds it (full-width digits as ASCII), but the
     window shows the text as written: a quote is quoted verbatim.
     """
-    words = sorted(set(terms(query)), key=len, reverse=True)
-    if not words or not text:
+    pattern = _query_pattern(query)
+    if pattern is None or not text:
         return html.escape((text or "")[:width])
-    pattern = re.compile("|".join(map(_pattern, words)), re.IGNORECASE)
     folded, origin = _folded(text)
     found = [(origin[m.start()], origin[m.end() - 1] + 1) for m in pattern.finditer(folded)]
     first = found[0][0] if found else 0

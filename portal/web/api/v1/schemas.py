@@ -6,6 +6,7 @@ from webargs.fields import DelimitedList
 
 from portal.tableschema import TableSchema, load_schemas
 from portal.web.api.v1.resources import LISTINGS, SINGULAR
+from portal.web.search import COUNT_LIMIT
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 50
@@ -356,13 +357,13 @@ SearchMetaSchema = ma.Schema.from_dict(
         "total": fields.Integer(
             required=True,
             metadata={
-                "description": "Hits on all pages, counted up to 10,000 of each kind: where "
-                "total_exact is false, there are more."
+                "description": f"Hits on all pages, counted up to {COUNT_LIMIT:,} of each kind: "
+                "where total_exact is false, there are more."
             },
         ),
         "total_exact": fields.Boolean(
             required=True,
-            metadata={"description": "false if a kind has more than 10,000 hits."},
+            metadata={"description": f"false if a kind has more than {COUNT_LIMIT:,} hits."},
         ),
         "count": fields.Integer(required=True, metadata={"description": "Hits on this page."}),
         "limit": fields.Integer(required=True, metadata={"description": "Largest page."}),
