@@ -153,3 +153,33 @@ def test_every_error_is_documented_as_problem_json(api):
         assert content == {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for path, operations in spec["paths"].items():
         assert {"400", "406", "default"} <= set(operations["get"]["responses"]), path
+
+
+SHAPES = [
+    "/api/v1/targets",
+    "/api/v1/targets?region_code=110112&target_year=2025",
+    "/api/v1/targets?limit=0&colour=red",
+    "/api/v1/targets?target_year=2025,soon&sort=-target_year",
+    "/api/v1/targets?plan_id=a&plan_id=b&limit=3",
+    "/api/v1/achievements?sort=value,colour&format=csv",
+    "/api/v1/programs?q=人才&limit=2",
+    "/api/v1/search",
+    "/api/v1/search?q=专利&kind=target,plan&limit=5",
+    "/api/v1/search?q=专利&kind=nothing",
+    "/api/v1/indicators/high_tech_enterprises/series?year_from=2015&year_to=x",
+    "/api/v1/progress?status=met&limit=1",
+]
+
+
+@pytest.mark.parametrize("url", SHAPES)
+def test_a_query_loads_alike_through_its_limited_schema_and_its_whole_one(api, monkeypatch, url):
+    """QuerySchema.load reads only the fields a request names (and those with a default or
+    required): the answer, or each error, is what the whole schema gives."""
+    from marshmallow import Schema
+
+    from portal.web.api.v1.schemas import QuerySchema
+
+    limited = api.get(url)
+    monkeypatch.setattr(QuerySchema, "load", Schema.load)
+    whole = api.get(url)
+    assert (limited.status_code, limited.data) == (whole.status_code, whole.data)

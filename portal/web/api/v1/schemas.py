@@ -86,9 +86,39 @@ def item_envelope(name: str, row: type[ma.Schema]) -> type[ma.Schema]:
     )
 
 
+# Limited copies of a query schema kept, by the set of names a request gives (QuerySchema.load).
+LIMITED_KEPT = 256
+
+
 class QuerySchema(ma.Schema):
     """The query parameters of a route; one given twice is refused rather than half read
     (webargs would take its first value): several values go in a comma list."""
+
+    def load(self, data, *, many=None, partial=None, unknown=None):
+        """The fields the request names, those with a default and those required, loaded by a
+        copy of this schema limited to them (one per set of names, up to LIMITED_KEPT): each
+        load visits every field of its schema, given or not, twenty for a list. The fields left
+        out would have given nothing, so the answer and the errors are the same. A request that
+        names a field the schema lacks is loaded whole, and refused."""
+        if self.only is not None or many or partial:
+            return super().load(data, many=many, partial=partial, unknown=unknown)
+        given = frozenset(data)
+        limited = self._limited.get(given)
+        if limited is None:
+            by_key = {(field.data_key or name): name for name, field in self.load_fields.items()}
+            if not given <= by_key.keys() or len(self._limited) >= LIMITED_KEPT:
+                return super().load(data, partial=partial, unknown=unknown)
+            named = {by_key[key] for key in given} | {
+                name
+                for name, field in self.load_fields.items()
+                if field.required or field.load_default is not ma.missing
+            }
+            limited = self._limited[given] = type(self)(only=named)
+        return super(QuerySchema, limited).load(data, partial=partial, unknown=unknown)
+
+    @property
+    def _limited(self) -> dict[frozenset, "QuerySchema"]:
+        return self.__dict__.setdefault("_limited_by_names", {})
 
     @ma.validates_schema(pass_original=True, skip_on_field_errors=False)
     def given_once(self, data, original, **kwargs):
