@@ -131,3 +131,48 @@ def test_an_app_that_fails_closes_its_body_and_the_error_reaches_the_server():
 def test_an_app_that_never_starts_its_answer_is_an_error():
     with pytest.raises(RuntimeError, match="start_response"):
         call(lambda environ, start_response: [])
+
+
+def test_a_stream_stops_soon_after_its_client_has_gone():
+    """An export whose reader leaves is not written on to the end for no one: the app's iterable
+    is closed at the next chunk, and the bridge returns without an error."""
+    produced, closed = [], []
+    chunk = b"x" * (64 * 1024)
+
+    class Export:
+        def __iter__(self):
+            for n in range(200):
+                produced.append(n)
+                yield chunk
+
+        def close(self):
+            closed.append(True)
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/csv")])
+        return Export()
+
+    async def scenario():
+        gone = asyncio.Event()
+        messages = []
+
+        async def receive():
+            if not messages:
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await gone.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            messages.append(message)
+            if message["type"] == "http.response.body":
+                gone.set()  # the reader leaves after its first piece
+
+        scope = {"type": "http", "method": "GET", "path": "/x", "query_string": b""}
+        scope |= {"headers": [], "http_version": "1.1", "root_path": ""}
+        await Bridge(app, workers=1)(scope, receive, send)
+        return messages
+
+    messages = asyncio.run(scenario())
+    assert closed == [True]
+    assert len(produced) < 20, f"{len(produced)} chunks written for a reader gone after the first"
+    assert all(m.get("more_body", True) for m in messages[1:])  # never said to be complete

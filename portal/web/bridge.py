@@ -8,7 +8,8 @@ kilobytes (a page of the API, an item, a 404) those four waits cost more than th
 it is complete or passes BUFFERED bytes: a short answer crosses once, as the result of the
 thread's work, in two messages; a long one (a CSV export, a data download) is streamed as before,
 each chunk sent once the loop has written the one before it, so that a slow reader holds the
-thread, not the worker's memory.
+thread, not the worker's memory. A client that goes away during a stream stops it at the next
+chunk: the app's iterable is closed, instead of writing the rest of an export to no one.
 
 It relies on a2wsgi's build_environ and Body (portal.compat lists them).
 """
@@ -29,19 +30,38 @@ class Bridge(WSGIMiddleware):
         if scope["type"] != "http":
             return await super().__call__(scope, receive, send)
         loop = asyncio.get_running_loop()
-        answer = Answer(loop, send)
+        answer = Answer(loop, send, receive if bodiless(scope) else None)
         environ = build_environ(scope, Body(loop, receive))
         run = contextvars.copy_context().run
-        messages = await loop.run_in_executor(self.executor, run, answer.run, self.app, environ)
+        try:
+            messages = await loop.run_in_executor(self.executor, run, answer.run, self.app, environ)
+        except ClientGone:
+            return
+        finally:
+            answer.stop_watching()
         for message in messages:
             await send(message)
+
+
+class ClientGone(Exception):
+    """The client closed its connection while its answer was streamed."""
+
+
+def bodiless(scope) -> bool:
+    """Whether a request has no body, so that receive() can only say the client has gone."""
+    for name, value in scope.get("headers", ()):
+        if name == b"transfer-encoding" or (name == b"content-length" and value.strip() != b"0"):
+            return False
+    return True
 
 
 class Answer:
     """One response, written in a WSGI thread: kept until it is complete or long."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, send):
-        self.loop, self.asgi_send = loop, send
+    def __init__(self, loop: asyncio.AbstractEventLoop, send, receive=None):
+        """receive: the request's, for a request without a body, to notice a client gone."""
+        self.loop, self.asgi_send, self.receive = loop, send, receive
+        self.gone: asyncio.Task | None = None
         self.start: dict | None = None
         self.chunks: list[bytes] = []
         self.kept = 0
@@ -98,8 +118,26 @@ class Answer:
         asyncio.run_coroutine_threadsafe(self.send_all(messages), self.loop).result()
 
     async def send_all(self, messages: list[dict]) -> None:
+        if self.receive is not None and self.gone is None:
+            self.gone = self.loop.create_task(disconnected(self.receive))
+        if self.gone is not None and self.gone.done():
+            raise ClientGone
         for message in messages:
             await self.asgi_send(message)
+
+    def stop_watching(self) -> None:
+        if self.gone is not None and not self.gone.done():
+            self.gone.cancel()
+
+
+async def disconnected(receive) -> None:
+    """Return once the client has gone. The request's own empty body may come first; a server
+    that says anything else after it is not listened to again."""
+    message = await receive()
+    if message["type"] == "http.request":
+        message = await receive()
+    if message["type"] != "http.disconnect":
+        await asyncio.get_running_loop().create_future()  # until cancelled
 
 
 def body(chunk: bytes, more: bool = True) -> dict:
