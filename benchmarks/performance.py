@@ -631,6 +631,16 @@ def report(
         unit = " MB" if "memory" in name else unit
         shown = f"{value:.2f}{unit}" if unit else f"{value:.2f} ×"
         out.append(f"| {name} | {shown} | {'yes' if met(value, limit, op) else '**no**'} |")
+    spread = {
+        server: ratio(min(runs.rates(server)), max(runs.rates(server)))
+        for server in ("minimal", "minimal-sync", "datasette-sql")
+    }
+    out += [
+        "",
+        "The machine's own spread in the same rounds (worst run ÷ best, the servers the portal is "
+        f"measured against): minimal {spread['minimal']:.2f} ×, minimal on sync gunicorn "
+        f"{spread['minimal-sync']:.2f} ×, Datasette's SQL JSON {spread['datasette-sql']:.2f} ×.",
+    ]
     if not built:
         out += ["", "The build was not measured in this run (`--db`: a database built before)."]
     out += [
