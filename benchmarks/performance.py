@@ -220,6 +220,22 @@ class Load:
     errors: int
     paths: int = 0
     connections: int = 0
+    cpu_ms: float = float("nan")  # the server's CPU time (all its processes) per answer
+
+
+def cpu_seconds(server: "Server") -> float:
+    """The CPU time (user and system) of a server's master and workers so far, and of the
+    workers it has reaped (recycled by max_requests)."""
+    total = 0
+    for pid in [server.process.pid, *server.workers()]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a worker gone between the listing and the reading
+            continue
+        total += int(fields[11]) + int(fields[12])
+        if pid == server.process.pid:
+            total += int(fields[13]) + int(fields[14])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def wrk(
@@ -239,6 +255,7 @@ def wrk(
             if status != 200:
                 raise SystemExit(f"{server.name} {scenario}: {path} answered {status}")
     tags = tags or [""] * len(paths)
+    cpu_before = cpu_seconds(server)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(
             WRK_SCRIPT
@@ -264,7 +281,10 @@ def wrk(
         ).stdout
     finally:
         os.unlink(script.name)
-    return parse_wrk(done, scenario, label, len(paths))
+    load = parse_wrk(done, scenario, label, len(paths))
+    if load.requests:
+        load.cpu_ms = (cpu_seconds(server) - cpu_before) * 1000 / load.requests
+    return load
 
 
 def parse_wrk(text: str, scenario: str, server: str, paths: int) -> Load:
@@ -683,8 +703,8 @@ def report(
         "so that every worker's first searches are in it.",
         "",
         "| scenario | server | connections | req/s of each run | median req/s | p99 ms of each "
-        "run | errors |",
-        "|---|---|---|---|---|---|---|",
+        "run | server CPU ms per answer (median) | errors |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for server, series in runs.loads.items():
         out.append(
@@ -692,6 +712,7 @@ def report(
             + ", ".join(f"{load.requests_per_second:,.0f}" for load in series)
             + f" | {runs.rate(server):,.0f} | "
             + ", ".join(f"{load.p99_ms:.1f}" for load in series)
+            + f" | {median([load.cpu_ms for load in series]):.2f}"
             + f" | {sum(load.errors for load in series)} |"
         )
     out += [
