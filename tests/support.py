@@ -91,6 +91,24 @@ def gunicorn_serving(db: Path, *, workers: int = 1, ready: str = "/healthz", **e
             process.wait(timeout=30)
 
 
+def http_scope(method: str, path: str, query: bytes, headers: list) -> dict:
+    """An ASGI HTTP scope as a server would make it for this request."""
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query,
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+
+
 def asgi_call(app, method="GET", path="/", query=b"", headers=(), chunks=None, host=b"localhost"):
     """Call the ASGI app as a server would. chunks: the body's pieces (a list: the whole body;
     an iterator: a body that goes on; None: no body). Answers (status, headers, body, how many
@@ -112,21 +130,7 @@ def asgi_call(app, method="GET", path="/", query=b"", headers=(), chunks=None, h
     async def send(message):
         messages.append(message)
 
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": query,
-        "root_path": "",
-        "headers": [(b"host", host), *headers],
-        "client": ("127.0.0.1", 1),
-        "server": ("127.0.0.1", 80),
-    }
-    asyncio.run(app(scope, receive, send))
+    asyncio.run(app(http_scope(method, path, query, [(b"host", host), *headers]), receive, send))
     start = messages[0]
     body = b"".join(m.get("body", b"") for m in messages[1:])
     return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body, read[0]

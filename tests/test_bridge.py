@@ -5,6 +5,7 @@ import asyncio
 import threading
 
 import pytest
+from support import http_scope
 
 from portal.web import bridge
 from portal.web.bridge import Bridge
@@ -22,20 +23,8 @@ def call(wsgi_app, method="GET", body=b"", on_send=None):
         if on_send:
             on_send(message)
 
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": "/x",
-        "raw_path": b"/x",
-        "query_string": b"a=1",
-        "root_path": "",
-        "headers": [(b"host", b"localhost"), (b"content-length", str(len(body)).encode())],
-        "client": ("127.0.0.1", 1),
-        "server": ("127.0.0.1", 80),
-    }
+    headers = [(b"host", b"localhost"), (b"content-length", str(len(body)).encode())]
+    scope = http_scope(method, "/x", b"a=1", headers)
     asyncio.run(Bridge(wsgi_app, workers=2)(scope, receive, send))
     return messages
 
@@ -167,9 +156,7 @@ def test_a_stream_stops_soon_after_its_client_has_gone():
             if message["type"] == "http.response.body":
                 gone.set()  # the reader leaves after its first piece
 
-        scope = {"type": "http", "method": "GET", "path": "/x", "query_string": b""}
-        scope |= {"headers": [], "http_version": "1.1", "root_path": ""}
-        await Bridge(app, workers=1)(scope, receive, send)
+        await Bridge(app, workers=1)(http_scope("GET", "/x", b"", []), receive, send)
         return messages
 
     messages = asyncio.run(scenario())
