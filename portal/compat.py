@@ -70,6 +70,11 @@ INTERNALS = (
         "315dcaf89186ff41",
     ),
     Internal(
+        "a2wsgi", "1.10.10", "a2wsgi.wsgi:WSGIMiddleware.__init__",
+        "portal.web.bridge", "Bridge runs the app (self.app) on its pool (self.executor)",
+        "315f068f948e1d19",
+    ),
+    Internal(
         "a2wsgi", "1.10.10", "a2wsgi.wsgi:WSGIMiddleware.__call__",
         "portal.web.bridge", "Bridge answers http itself and leaves the rest to it",
         "031f0187c9578989",

@@ -94,6 +94,10 @@ class QuerySchema(ma.Schema):
     """The query parameters of a route; one given twice is refused rather than half read
     (webargs would take its first value): several values go in a comma list."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._limited: dict[frozenset, QuerySchema] = {}  # by the set of names given
+
     def load(self, data, *, many=None, partial=None, unknown=None):
         """The fields the request names, those with a default and those required, loaded by a
         copy of this schema limited to them (one per set of names, up to LIMITED_KEPT): each
@@ -115,10 +119,6 @@ class QuerySchema(ma.Schema):
             }
             limited = self._limited[given] = type(self)(only=named)
         return super(QuerySchema, limited).load(data, partial=partial, unknown=unknown)
-
-    @property
-    def _limited(self) -> dict[frozenset, "QuerySchema"]:
-        return self.__dict__.setdefault("_limited_by_names", {})
 
     @ma.validates_schema(pass_original=True, skip_on_field_errors=False)
     def given_once(self, data, original, **kwargs):
